@@ -1,0 +1,160 @@
+/**
+ * The one error class of codexwire, discriminated by {@linkcode CodexWireErrorKind}.
+ *
+ * @module
+ */
+
+import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
+
+/**
+ * What went wrong, as a stable tag to switch on.
+ *
+ * - `contextWindowExceeded`, `quotaExceeded`, `usageNotIncluded`, `invalidRequest`,
+ *   `serverOverloaded`, `cyberPolicy`: the server refused the request (never retried).
+ * - `usageLimitReached`: a 429 whose body says `usage_limit_reached`; carries `rateLimits`.
+ * - `rateLimited`: any other 429 (not retried, as in Codex).
+ * - `unauthorized`: a 401; check the API key.
+ * - `http`: any other non-2xx answer (5xx are retried).
+ * - `stream`: the event stream broke: early end, bad bytes, `response.failed` of the
+ *   generic kind, `response.incomplete`, an answer that is not an event stream.
+ * - `idleTimeout`: no event arrived within `idleTimeoutMs`.
+ * - `network`: the request never got an answer (DNS, refused, reset).
+ * - `aborted`: the caller's `AbortSignal` fired.
+ * - `compression`: a body could not be compressed or decompressed.
+ * - `usage`: the library was called in a way it cannot serve (for example a stream
+ *   iterated twice).
+ */
+export type CodexWireErrorKind =
+  | "contextWindowExceeded"
+  | "quotaExceeded"
+  | "usageNotIncluded"
+  | "usageLimitReached"
+  | "invalidRequest"
+  | "serverOverloaded"
+  | "cyberPolicy"
+  | "rateLimited"
+  | "unauthorized"
+  | "http"
+  | "stream"
+  | "idleTimeout"
+  | "network"
+  | "aborted"
+  | "compression"
+  | "usage";
+
+/** Construction options of {@linkcode CodexWireError}. */
+export interface CodexWireErrorOptions {
+  /** What went wrong. */
+  kind: CodexWireErrorKind;
+  /** Whether trying the same request again may succeed. @default false */
+  retryable?: boolean;
+  /** A delay the server asked for before a retry, in milliseconds. */
+  retryAfterMs?: number;
+  /** The HTTP status, when there was an HTTP answer (or a wrapped WebSocket error). */
+  status?: number;
+  /** The response headers, when there was an HTTP answer. */
+  headers?: Headers;
+  /** The response body text, when there was an HTTP answer. */
+  body?: string;
+  /** The server's request id (`x-request-id` / `x-oai-request-id`), when known. */
+  requestId?: string;
+  /** The rate-limit snapshot that came with a `usageLimitReached` error. */
+  rateLimits?: RateLimitSnapshot;
+  /** The plan named by a `usageLimitReached` error. */
+  planType?: string;
+  /** When a usage limit resets, in Unix seconds. */
+  resetsAt?: number;
+  /** The promotion text of `x-codex-promo-message`, with a usage-limit error. */
+  promoMessage?: string;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * An error raised by codexwire. Switch on {@linkcode CodexWireError.kind}; the HTTP
+ * context fields are set only when there was an HTTP answer.
+ *
+ * @example Usage
+ * ```ts
+ * import { CodexWireError } from "./codex_wire_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new CodexWireError("Stream closed before response.completed", {
+ *   kind: "stream",
+ *   retryable: true,
+ * });
+ * assert.equal(error.name, "CodexWireError");
+ * assert.equal(error.kind, "stream");
+ * assert.equal(error.retryable, true);
+ * ```
+ */
+export class CodexWireError extends Error {
+  /** What went wrong. */
+  readonly kind: CodexWireErrorKind;
+  /** Whether trying the same request again may succeed. */
+  readonly retryable: boolean;
+  /** A delay the server asked for before a retry, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** The HTTP status, when there was an HTTP answer. */
+  readonly status?: number;
+  /** The response headers, when there was an HTTP answer. */
+  readonly headers?: Headers;
+  /** The response body text, when there was an HTTP answer. */
+  readonly body?: string;
+  /** The server's request id, when known. */
+  readonly requestId?: string;
+  /** The rate-limit snapshot of a `usageLimitReached` error. */
+  readonly rateLimits?: RateLimitSnapshot;
+  /** The plan named by a `usageLimitReached` error. */
+  readonly planType?: string;
+  /** When a usage limit resets, in Unix seconds. */
+  readonly resetsAt?: number;
+  /** The promotion text of `x-codex-promo-message`. */
+  readonly promoMessage?: string;
+
+  /**
+   * Creates an error.
+   *
+   * @param message A sentence-case message that says what to do next.
+   * @param options The kind and context.
+   */
+  constructor(message: string, options: CodexWireErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CodexWireError";
+    this.kind = options.kind;
+    this.retryable = options.retryable ?? false;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.headers !== undefined) this.headers = options.headers;
+    if (options.body !== undefined) this.body = options.body;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.rateLimits !== undefined) this.rateLimits = options.rateLimits;
+    if (options.planType !== undefined) this.planType = options.planType;
+    if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;
+    if (options.promoMessage !== undefined) this.promoMessage = options.promoMessage;
+  }
+
+  /**
+   * A plain object for logs and `--json` output: kind, message, retryable and the HTTP
+   * status when there was one.
+   *
+   * @returns The JSON form of this error.
+   */
+  toJSON(): {
+    type: "error";
+    kind: CodexWireErrorKind;
+    message: string;
+    retryable: boolean;
+    status?: number;
+    retryAfterMs?: number;
+  } {
+    return {
+      type: "error",
+      kind: this.kind,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+}
