@@ -1,0 +1,535 @@
+/**
+ * A scripted Responses API server on loopback: each `POST …/responses` gets the next
+ * response from a FIFO queue, sent piece by piece with optional gates and delays, so
+ * tests can drive chunk boundaries, early ends, broken connections and silence.
+ *
+ * @module
+ */
+
+import { decodeRequestBody } from "./_decode_request_body.ts";
+import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
+
+/**
+ * A body piece with timing: sent only after its `gate` settles and then its `delayMs`
+ * passes (in that order).
+ */
+export interface GatedMockChunk {
+  /** The bytes to send; a string is sent as UTF-8. */
+  data: string | Uint8Array;
+  /**
+   * Milliseconds to wait before sending, counted after the gate.
+   *
+   * @default {0}
+   */
+  delayMs?: number;
+  /**
+   * A promise that holds the piece back until it resolves. A gate that rejects breaks the
+   * connection, as `truncate` does.
+   */
+  gate?: Promise<unknown>;
+}
+
+/** One body piece of a {@linkcode MockResponse}: sent as one write, its boundaries kept. */
+export type MockChunk = string | Uint8Array | GatedMockChunk;
+
+/**
+ * One scripted answer. Set at most one of `events`, `body` and `chunks`; with none of
+ * them the body is empty.
+ */
+export interface MockResponse {
+  /**
+   * The HTTP status (200–599).
+   *
+   * @default {200}
+   */
+  status?: number;
+  /**
+   * Response headers. A 2xx answer with `events` or `chunks` gets
+   * `content-type: text/event-stream` unless a content type is set here.
+   */
+  headers?: HeadersInit;
+  /** Wire events (objects with a string `type`), written as SSE by `encodeSseEvents`. */
+  events?: readonly object[];
+  /** A raw body; a string is sent as UTF-8. */
+  body?: string | Uint8Array;
+  /** Raw body pieces, each sent as its own write, optionally gated or delayed. */
+  chunks?: readonly MockChunk[];
+  /**
+   * Re-split the `body` or `events` bytes into pieces of this many bytes (a piece may end
+   * inside a UTF-8 character). Not used with `chunks`.
+   */
+  chunkSize?: number;
+  /**
+   * After the last piece, keep the body open (no end of stream) until the client cancels
+   * it or the server closes; for "completed without stream end" and idle-timeout tests.
+   *
+   * @default {false}
+   */
+  keepOpen?: boolean;
+  /**
+   * After the last piece, break the connection so the client's read fails.
+   *
+   * @default {false}
+   */
+  truncate?: boolean;
+}
+
+/** A request the server received, with its body decoded by `Content-Encoding`. */
+export interface RecordedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The full request URL. */
+  url: string;
+  /** The URL path, such as `/v1/responses`. */
+  path: string;
+  /** The request headers. */
+  headers: Headers;
+  /** The decoded body bytes (empty when there was no body). */
+  body: Uint8Array;
+  /** The decoded body as UTF-8 text. */
+  bodyText: string;
+  /** The body parsed as JSON, or `undefined` when it is empty or not JSON. */
+  json: unknown;
+  /** The `Content-Encoding` header as sent, or `null`. */
+  contentEncoding: string | null;
+}
+
+/** Options of {@linkcode startMockResponsesServer}. */
+export interface MockResponsesServerOptions {
+  /**
+   * The port to listen on, on 127.0.0.1; 0 picks a free one.
+   *
+   * @default {0}
+   */
+  port?: number;
+  /** Responses to queue right away, as {@linkcode MockResponsesServer.enqueue} does. */
+  responses?: readonly MockResponse[];
+}
+
+/** A running scripted server; close it with `close()` or `await using`. */
+export interface MockResponsesServer extends AsyncDisposable {
+  /** The base URL, such as `http://127.0.0.1:41234/v1`; clients POST to `${url}/responses`. */
+  readonly url: string;
+  /** Every request received so far, in order of arrival (unknown paths included). */
+  readonly requests: RecordedRequest[];
+  /** How many queued responses are still waiting for a request. */
+  readonly pendingResponses: number;
+  /**
+   * Appends responses to the queue; each `POST …/responses` takes the oldest one. When the
+   * queue is empty the server answers 500 with a JSON error that says so.
+   *
+   * @param responses The responses, in the order they are served.
+   * @throws {TypeError} If a response mixes `events`, `body` and `chunks`, or has a body
+   * with a status that forbids one, or an event without a string `type`.
+   * @throws {RangeError} If `status`, `chunkSize` or a `delayMs` is out of range.
+   */
+  enqueue(...responses: MockResponse[]): void;
+  /**
+   * Stops the server: bodies still held open or waiting on a gate are broken off, and the
+   * promise settles once every connection is closed.
+   *
+   * @returns A promise that resolves when the server has shut down.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a scripted Responses server on 127.0.0.1.
+ *
+ * It answers `POST <any prefix>/responses` from its queue, 405 for other methods on that
+ * path, and 404 for any other path, and records every request in `requests`.
+ *
+ * @param options The port and the responses to queue at once.
+ * @returns The running server.
+ *
+ * @example Serve one SSE response
+ * ```ts
+ * import { startMockResponsesServer } from "./mock_responses_server.ts";
+ * import {
+ *   completedEvent,
+ *   createdEvent,
+ *   outputTextDeltaEvent,
+ * } from "./response_event_builders.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await startMockResponsesServer();
+ * server.enqueue({ events: [createdEvent(), outputTextDeltaEvent("Hi"), completedEvent()] });
+ *
+ * const response = await fetch(`${server.url}/responses`, {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "gpt-5", stream: true }),
+ * });
+ * assert.equal(response.headers.get("content-type"), "text/event-stream");
+ * assert.match(await response.text(), /^event: response.created\n/);
+ * assert.deepEqual(server.requests[0].json, { model: "gpt-5", stream: true });
+ * ```
+ *
+ * @example Hold a chunk until the test releases it
+ * ```ts
+ * import { startMockResponsesServer } from "./mock_responses_server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await startMockResponsesServer();
+ * const release = Promise.withResolvers<void>();
+ * server.enqueue({ chunks: ["first", { data: "second", gate: release.promise }] });
+ *
+ * const response = await fetch(`${server.url}/responses`, { method: "POST" });
+ * const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+ * assert.equal((await reader.read()).value, "first");
+ * release.resolve();
+ * assert.equal((await reader.read()).value, "second");
+ * assert.equal((await reader.read()).done, true);
+ * ```
+ */
+export function startMockResponsesServer(
+  options: MockResponsesServerOptions = {},
+): Promise<MockResponsesServer> {
+  try {
+    const server = new ScriptedResponsesServer(options.port ?? 0);
+    if (options.responses !== undefined) server.enqueue(...options.responses);
+    return Promise.resolve(server);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+interface Piece {
+  data: Uint8Array<ArrayBuffer>;
+  delayMs: number;
+  gate: Promise<unknown> | undefined;
+}
+
+interface Script {
+  status: number;
+  headers: Headers;
+  pieces: Piece[];
+  keepOpen: boolean;
+  truncate: boolean;
+}
+
+/** Errors a body on purpose; `onError` recognises it and stays quiet. */
+class ConnectionBreak extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConnectionBreak";
+  }
+}
+
+class ScriptedResponsesServer implements MockResponsesServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[] = [];
+  #queue: Script[] = [];
+  #server: Deno.HttpServer<Deno.NetAddr>;
+  #closing: AbortController = new AbortController();
+  #closed: Promise<void> | undefined;
+
+  constructor(port: number) {
+    this.#server = Deno.serve({
+      hostname: "127.0.0.1",
+      port,
+      onListen() {},
+      onError: (error) => onServeError(error),
+    }, (request) => this.#handle(request));
+    this.url = `http://127.0.0.1:${this.#server.addr.port}/v1`;
+  }
+
+  get pendingResponses(): number {
+    return this.#queue.length;
+  }
+
+  enqueue(...responses: MockResponse[]): void {
+    // Check them all first, so a bad response queues none of its batch.
+    const scripts = responses.map((response, index) => toScript(response, index));
+    this.#queue.push(...scripts);
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#shutdown();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closing.abort();
+    await this.#server.shutdown();
+    await this.#server.finished;
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const contentEncoding = request.headers.get("content-encoding");
+    let body: Uint8Array;
+    try {
+      const raw = new Uint8Array(await request.arrayBuffer());
+      body = await decodeRequestBody(raw, contentEncoding);
+    } catch (error) {
+      return jsonError(415, "mock_unreadable_body", errorMessage(error));
+    }
+    const bodyText = new TextDecoder().decode(body);
+    this.requests.push({
+      method: request.method,
+      url: request.url,
+      path: url.pathname,
+      headers: new Headers(request.headers),
+      body,
+      bodyText,
+      json: parseJson(bodyText),
+      contentEncoding,
+    });
+
+    if (!url.pathname.endsWith("/responses")) {
+      return jsonError(
+        404,
+        "mock_not_found",
+        `The mock responses server has no route for ${request.method} ${url.pathname}: POST to ${this.url}/responses`,
+      );
+    }
+    if (request.method !== "POST") {
+      return jsonError(
+        405,
+        "mock_method_not_allowed",
+        `The mock responses server accepts only POST on ${url.pathname}, got ${request.method}`,
+        { allow: "POST" },
+      );
+    }
+    const script = this.#queue.shift();
+    if (script === undefined) {
+      return jsonError(
+        500,
+        "mock_queue_empty",
+        `No scripted response is left for POST ${url.pathname} (request ${this.requests.length}): enqueue one more with server.enqueue()`,
+      );
+    }
+    return respond(script, this.#closing.signal);
+  }
+}
+
+function onServeError(error: unknown): Response {
+  if (!(error instanceof ConnectionBreak)) {
+    // deno-lint-ignore no-console
+    console.error("The mock responses server failed:", error);
+  }
+  return jsonError(500, "mock_internal_error", errorMessage(error));
+}
+
+function toScript(response: MockResponse, index: number): Script {
+  const where = `Cannot enqueue mock response ${index}`;
+  const sources = [response.events, response.body, response.chunks]
+    .filter((source) => source !== undefined).length;
+  if (sources > 1) {
+    throw new TypeError(`${where}: set only one of events, body and chunks`);
+  }
+  const status = response.status ?? 200;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new RangeError(`${where}: status must be an integer from 200 to 599, got ${status}`);
+  }
+  if (response.chunkSize !== undefined) {
+    if (!Number.isInteger(response.chunkSize) || response.chunkSize < 1) {
+      throw new RangeError(
+        `${where}: chunkSize must be a positive integer, got ${response.chunkSize}`,
+      );
+    }
+    if (response.chunks !== undefined) {
+      throw new TypeError(`${where}: chunkSize re-splits body or events, not chunks`);
+    }
+  }
+
+  let pieces: Piece[];
+  if (response.chunks !== undefined) {
+    pieces = response.chunks.map((chunk, chunkIndex) =>
+      toPiece(chunk, `${where}, chunk ${chunkIndex}`)
+    );
+  } else {
+    const text = response.events === undefined
+      ? response.body
+      : encodeSseEvents(response.events as readonly WireEventLike[]);
+    const bytes = text === undefined ? new Uint8Array() : toBytes(text);
+    pieces = split(bytes, response.chunkSize ?? bytes.byteLength).map((data) => ({
+      data,
+      delayMs: 0,
+      gate: undefined,
+    }));
+  }
+
+  const keepOpen = response.keepOpen ?? false;
+  const truncate = response.truncate ?? false;
+  if (keepOpen && truncate) {
+    throw new TypeError(`${where}: set keepOpen or truncate, not both`);
+  }
+  const hasBody = pieces.some((piece) => piece.data.byteLength > 0) || keepOpen || truncate;
+  if (hasBody && NULL_BODY_STATUSES.has(status)) {
+    throw new TypeError(`${where}: status ${status} cannot have a body`);
+  }
+
+  const headers = new Headers(response.headers);
+  const streamed = response.events !== undefined || response.chunks !== undefined;
+  if (streamed && status < 300 && !headers.has("content-type")) {
+    headers.set("content-type", "text/event-stream");
+  }
+  return { status, headers, pieces, keepOpen, truncate };
+}
+
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
+function toPiece(chunk: MockChunk, where: string): Piece {
+  if (typeof chunk === "string" || chunk instanceof Uint8Array) {
+    return { data: toBytes(chunk), delayMs: 0, gate: undefined };
+  }
+  const delayMs = chunk.delayMs ?? 0;
+  if (!Number.isFinite(delayMs) || delayMs < 0) {
+    throw new RangeError(`${where}: delayMs must be a finite number of 0 or more, got ${delayMs}`);
+  }
+  // Mark a rejecting gate as handled now: it may reject long before its chunk is reached.
+  chunk.gate?.catch(() => {});
+  return { data: toBytes(chunk.data), delayMs, gate: chunk.gate };
+}
+
+function toBytes(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  return typeof data === "string" ? new TextEncoder().encode(data) : data.slice();
+}
+
+function split(bytes: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer>[] {
+  const pieces: Uint8Array<ArrayBuffer>[] = [];
+  for (let start = 0; start < bytes.byteLength; start += size) {
+    pieces.push(bytes.subarray(start, start + size));
+  }
+  return pieces;
+}
+
+function respond(script: Script, closing: AbortSignal): Response {
+  const init = { status: script.status, headers: script.headers };
+  const { pieces } = script;
+  const hasBody = pieces.some((piece) => piece.data.byteLength > 0);
+  if (!script.keepOpen && !script.truncate) {
+    if (!hasBody) return new Response(null, init);
+    // One untimed piece goes out as a plain body, with a content-length.
+    if (pieces.length === 1 && pieces[0].gate === undefined && pieces[0].delayMs === 0) {
+      return new Response(pieces[0].data, init);
+    }
+  }
+  return new Response(scriptedBody(script, closing), init);
+}
+
+/**
+ * A body that sends one piece per pull. It ends when the script ends, breaks off when
+ * the script says `truncate` or the server closes, and stops at once when the client
+ * cancels; every wait listens to both the cancel and the server's close.
+ */
+function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint8Array> {
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([closing, cancelled.signal]);
+  let next = 0;
+
+  function breakOff(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    // After a cancel the stream is already gone: there is nobody to tell.
+    if (cancelled.signal.aborted) return;
+    controller.error(new ConnectionBreak("The mock responses server closed with the body open"));
+  }
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      while (next < script.pieces.length) {
+        const piece = script.pieces[next++];
+        try {
+          if (!await waitForPiece(piece, signal)) return breakOff(controller);
+        } catch (error) {
+          return controller.error(
+            new ConnectionBreak("A mock chunk gate rejected", { cause: error }),
+          );
+        }
+        // An empty piece is only a pause: an empty write would end a chunked body.
+        if (piece.data.byteLength > 0) return controller.enqueue(piece.data);
+      }
+      if (script.truncate) {
+        return controller.error(new ConnectionBreak("The mock response was truncated"));
+      }
+      if (script.keepOpen) {
+        await aborted(signal);
+        return breakOff(controller);
+      }
+      controller.close();
+    },
+    cancel() {
+      cancelled.abort();
+    },
+  }, { highWaterMark: 0 });
+}
+
+async function waitForPiece(piece: Piece, signal: AbortSignal): Promise<boolean> {
+  if (piece.gate !== undefined && !await settledUnlessAborted(piece.gate, signal)) return false;
+  if (piece.delayMs > 0 && !await sleepUnlessAborted(piece.delayMs, signal)) return false;
+  return !signal.aborted;
+}
+
+/** Resolves `true` when `gate` resolves, `false` on abort; rejects when `gate` rejects. */
+function settledUnlessAborted(gate: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve, reject) => {
+    function onAbort(): void {
+      resolve(false);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    gate.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Resolves `true` after `ms`, or `false` on abort (clearing the timer). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    function onAbort(): void {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json(
+    { error: { message, type: "mock_server_error", code } },
+    { status, headers },
+  );
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,10 @@
+/**
+ * Test doubles for the Responses wire protocol: SSE encoding, wire event builders and
+ * a scripted mock server. Re-exported by the package's `./testing` entry.
+ *
+ * @module
+ */
+
+export * from "./sse_encoding.ts";
+export * from "./response_event_builders.ts";
+export * from "./mock_responses_server.ts";
