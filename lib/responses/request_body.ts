@@ -1,0 +1,177 @@
+/**
+ * The `POST /responses` body with Codex's fields and defaults (spec §1.2).
+ *
+ * @module
+ */
+
+import {
+  type ResponseItem,
+  serializeInputItem,
+  userMessage,
+} from "../schema/response_item.ts";
+
+/** Reasoning settings. */
+export interface ReasoningOptions {
+  /** `minimal`, `low`, `medium`, `high`, … */
+  effort?: string;
+  /** `auto`, `concise`, `detailed`, or `none` (which omits the field). */
+  summary?: string;
+}
+
+/** A structured-output schema for `text.format`. */
+export interface OutputSchema {
+  /** The JSON schema the answer must follow. */
+  schema: Record<string, unknown>;
+  /** The schema's name. @default {"codex_output_schema"} */
+  name?: string;
+}
+
+/** What to ask the model for. Field names are camelCase; items keep their wire shape. */
+export interface ResponsesRequest {
+  /** The model slug. */
+  model: string;
+  /** System instructions; omitted from the body when empty. */
+  instructions?: string;
+  /** The conversation: a user prompt, or items (history plus new input). */
+  input: string | readonly ResponseItem[];
+  /** Tool specs in Responses format. @default {[]} */
+  tools?: readonly Record<string, unknown>[];
+  /** Whether the model may call tools in parallel. @default true */
+  parallelToolCalls?: boolean;
+  /** Reasoning settings, or `null` for models without reasoning summaries. @default null */
+  reasoning?: ReasoningOptions | null;
+  /** Whether the server stores the response. @default false (true for Azure) */
+  store?: boolean;
+  /** What to include; defaults to encrypted reasoning when `reasoning` is set. */
+  include?: readonly string[];
+  /** `priority` for Fast, or another tier name; omitted when unset. */
+  serviceTier?: string;
+  /** The prompt cache key; defaults to the client's conversation id. */
+  promptCacheKey?: string;
+  /** Output verbosity: `low`, `medium` or `high`. */
+  verbosity?: "low" | "medium" | "high";
+  /** A JSON schema the answer must follow. */
+  outputSchema?: OutputSchema;
+  /** More body fields, written as given (they win over the computed ones). */
+  extra?: Record<string, unknown>;
+}
+
+/** Options of {@linkcode buildResponsesBody}. */
+export interface BuildResponsesBodyOptions {
+  /** The default prompt cache key (the conversation id). */
+  promptCacheKey: string;
+  /** Whether the endpoint is Azure (then `store` defaults to true and ids are kept). */
+  azure?: boolean;
+}
+
+/**
+ * Builds the JSON body of a streaming `POST /responses` (spec §1.2): `tool_choice: "auto"`,
+ * `stream: true`, `reasoning` always present (`null` when unset), `include` with encrypted
+ * reasoning when reasoning is on, `store` false except on Azure, item ids dropped and
+ * `phase` kept on replayed items.
+ *
+ * @param request What to ask for.
+ * @param options The conversation-wide defaults.
+ * @returns The body object, ready for `JSON.stringify`.
+ *
+ * @example A prompt with reasoning
+ * ```ts
+ * import { buildResponsesBody } from "./request_body.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const body = buildResponsesBody(
+ *   { model: "gpt-5.2-codex", input: "hello", reasoning: { effort: "medium", summary: "auto" } },
+ *   { promptCacheKey: "thread-1" },
+ * );
+ * assert.deepEqual(body, {
+ *   model: "gpt-5.2-codex",
+ *   input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hello" }] }],
+ *   tools: [], tool_choice: "auto", parallel_tool_calls: true,
+ *   reasoning: { effort: "medium", summary: "auto" }, store: false, stream: true,
+ *   include: ["reasoning.encrypted_content"], prompt_cache_key: "thread-1",
+ * });
+ * ```
+ */
+export function buildResponsesBody(
+  request: ResponsesRequest,
+  options: BuildResponsesBodyOptions,
+): Record<string, unknown> {
+  const azure = options.azure ?? false;
+  const store = request.store ?? azure;
+  const keepIds = azure && store;
+  const input = typeof request.input === "string"
+    ? [userMessage(request.input)]
+    : request.input.map((item) => serializeInputItem(item, { keepIds }));
+  const reasoning = toReasoning(request.reasoning);
+  const body: Record<string, unknown> = { model: request.model };
+  if (request.instructions !== undefined && request.instructions !== "") {
+    body.instructions = request.instructions;
+  }
+  body.input = input;
+  body.tools = request.tools ?? [];
+  body.tool_choice = "auto";
+  body.parallel_tool_calls = request.parallelToolCalls ?? true;
+  body.reasoning = reasoning;
+  body.store = store;
+  body.stream = true;
+  body.include = request.include ?? (reasoning === null ? [] : ["reasoning.encrypted_content"]);
+  if (request.serviceTier !== undefined) body.service_tier = request.serviceTier;
+  body.prompt_cache_key = request.promptCacheKey ?? options.promptCacheKey;
+  const text = toText(request);
+  if (text !== undefined) body.text = text;
+  return request.extra === undefined ? body : { ...body, ...request.extra };
+}
+
+function toReasoning(reasoning: ReasoningOptions | null | undefined): ReasoningOptions | null {
+  if (reasoning === undefined || reasoning === null) return null;
+  const out: ReasoningOptions = {};
+  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
+  if (reasoning.summary !== undefined && reasoning.summary !== "none") {
+    out.summary = reasoning.summary;
+  }
+  return out;
+}
+
+function toText(request: ResponsesRequest): Record<string, unknown> | undefined {
+  if (request.verbosity === undefined && request.outputSchema === undefined) return undefined;
+  const text: Record<string, unknown> = {};
+  if (request.verbosity !== undefined) text.verbosity = request.verbosity;
+  if (request.outputSchema !== undefined) {
+    text.format = {
+      type: "json_schema",
+      strict: true,
+      schema: request.outputSchema.schema,
+      name: request.outputSchema.name ?? "codex_output_schema",
+    };
+  }
+  return text;
+}
+
+const AZURE_URL_MARKERS: readonly string[] = [
+  "openai.azure.",
+  "cognitiveservices.azure.",
+  "aoai.azure.",
+  "azure-api.",
+  "azurefd.",
+  "windows.net/openai",
+];
+
+/**
+ * Whether a base URL is an Azure Responses endpoint (spec §1.2).
+ *
+ * @param baseUrl The provider's base URL.
+ * @returns `true` for Azure.
+ *
+ * @example Usage
+ * ```ts
+ * import { isAzureBaseUrl } from "./request_body.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isAzureBaseUrl("https://foo.openai.azure.com/openai"), true);
+ * assert.equal(isAzureBaseUrl("https://api.openai.com/v1"), false);
+ * ```
+ */
+export function isAzureBaseUrl(baseUrl: string): boolean {
+  const lower = baseUrl.toLowerCase();
+  return AZURE_URL_MARKERS.some((marker) => lower.includes(marker));
+}

@@ -1,0 +1,150 @@
+/**
+ * {@linkcode ResponseStream}: the events of one response, consumed once.
+ *
+ * @module
+ */
+
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
+import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
+import type { ResponseEvent, TokenUsage } from "./response_event.ts";
+
+/** What {@linkcode ResponseStream.finalResponse} gathers from a stream. */
+export interface FinalResponse {
+  /** The response id. */
+  responseId: string;
+  /**
+   * The assistant's text: the `output_text` of its `final_answer` messages (of all its
+   * messages when none has a phase; the streamed deltas when there were no items).
+   */
+  text: string;
+  /** Every output item, in order. */
+  items: ResponseItem[];
+  /** Token usage, or `null`. */
+  tokenUsage: TokenUsage | null;
+  /** Whether the turn ends here, when the server said. */
+  endTurn?: boolean;
+  /** The last model the server reported, if any. */
+  serverModel?: string;
+  /** The last snapshot of each rate-limit family, by id. */
+  rateLimits: Record<string, RateLimitSnapshot>;
+}
+
+/**
+ * An `AsyncIterable` of {@linkcode ResponseEvent}s for one response. Iterate it once:
+ * leaving the loop early (`break`, `return`, a throw) cancels the request and releases
+ * the connection. Errors arrive as a thrown {@linkcode CodexWireError}; nothing follows one.
+ *
+ * @example Reading the text as it streams
+ * ```ts ignore
+ * for await (const event of client.stream({ model: "gpt-5", input: "hi" })) {
+ *   if (event.type === "outputTextDelta") console.log(event.delta);
+ * }
+ * ```
+ */
+export class ResponseStream implements AsyncIterable<ResponseEvent> {
+  #source: AsyncGenerator<ResponseEvent, void, undefined>;
+  #consumed = false;
+
+  /**
+   * Wraps a source of events. Library code creates streams; users get them from
+   * `ResponsesSession.stream()`.
+   *
+   * @param source The events.
+   */
+  constructor(source: AsyncGenerator<ResponseEvent, void, undefined>) {
+    this.#source = source;
+  }
+
+  /**
+   * Starts the iteration.
+   *
+   * @returns The iterator.
+   * @throws {CodexWireError} `usage` when the stream was already consumed.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<ResponseEvent, void, undefined> {
+    if (this.#consumed) {
+      throw new CodexWireError(
+        "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
+        { kind: "usage" },
+      );
+    }
+    this.#consumed = true;
+    return this.#source;
+  }
+
+  /**
+   * Consumes the stream and gathers the response. Events of an attempt that was retried
+   * are dropped, so the result describes the attempt that completed.
+   *
+   * @returns The response's id, text, items, usage and rate limits.
+   * @throws {CodexWireError} When the stream fails.
+   */
+  async finalResponse(): Promise<FinalResponse> {
+    let items: ResponseItem[] = [];
+    let deltas: string[] = [];
+    let serverModel: string | undefined;
+    const rateLimits: Record<string, RateLimitSnapshot> = {};
+    for await (const event of this) {
+      switch (event.type) {
+        case "reconnecting":
+          items = [];
+          deltas = [];
+          break;
+        case "outputTextDelta":
+          deltas.push(event.delta);
+          break;
+        case "outputItemDone":
+          items.push(event.item);
+          break;
+        case "serverModel":
+          serverModel = event.model;
+          break;
+        case "rateLimits":
+          rateLimits[event.snapshot.limitId] = event.snapshot;
+          break;
+        case "completed": {
+          const messageText = assistantText(items);
+          return {
+            responseId: event.responseId,
+            text: messageText ?? deltas.join(""),
+            items,
+            tokenUsage: event.tokenUsage,
+            ...(event.endTurn === undefined ? {} : { endTurn: event.endTurn }),
+            ...(serverModel === undefined ? {} : { serverModel }),
+            rateLimits,
+          };
+        }
+      }
+    }
+    throw new CodexWireError("stream closed before response.completed", {
+      kind: "stream",
+      retryable: true,
+    });
+  }
+
+  /**
+   * Consumes the stream and returns the assistant's text.
+   *
+   * @returns The text of the final assistant messages.
+   * @throws {CodexWireError} When the stream fails.
+   */
+  async finalText(): Promise<string> {
+    return (await this.finalResponse()).text;
+  }
+}
+
+// The text of the assistant's final-answer messages (all its messages when no phase is
+// given), or undefined when there were none (a server that streams deltas without items).
+function assistantText(items: readonly ResponseItem[]): string | undefined {
+  const messages = items.filter((item): item is MessageItem =>
+    item.type === "message" && (item as MessageItem).role === "assistant"
+  );
+  if (messages.length === 0) return undefined;
+  const finals = messages.filter((message) => message.phase === "final_answer");
+  return (finals.length > 0 ? finals : messages)
+    .flatMap((message) => message.content)
+    .filter((part) => part.type === "output_text" && typeof part.text === "string")
+    .map((part) => part.text)
+    .join("");
+}

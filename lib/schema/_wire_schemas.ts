@@ -1,0 +1,154 @@
+// The zod schemas behind the wire event types. They are private so no zod type reaches
+// the public API (JSR slow types); each is annotated with the public interface it checks,
+// so the two cannot drift apart.
+
+import { z } from "zod";
+import type { ResponseItem } from "./response_item.ts";
+import type {
+  OutputItemWireEvent,
+  OutputTextDeltaWireEvent,
+  ReasoningSummaryPartAddedWireEvent,
+  ReasoningSummaryTextDeltaWireEvent,
+  ReasoningTextDeltaWireEvent,
+  ResponseCompletedWireEvent,
+  ResponseCreatedWireEvent,
+  ResponseFailedWireEvent,
+  ResponseIncompleteWireEvent,
+  WireUsage,
+} from "./wire_events.ts";
+
+const contentPart = z.looseObject({ type: z.string() });
+
+const messageItem = z.looseObject({
+  type: z.literal("message"),
+  role: z.string(),
+  content: z.array(contentPart),
+  id: z.string().optional(),
+  phase: z.enum(["commentary", "final_answer"]).optional(),
+  end_turn: z.boolean().optional(),
+});
+
+const reasoningItem = z.looseObject({
+  type: z.literal("reasoning"),
+  id: z.string().optional(),
+  summary: z.array(contentPart),
+  content: z.array(contentPart).nullable().optional(),
+  encrypted_content: z.string().nullable().optional(),
+});
+
+const functionCallItem = z.looseObject({
+  type: z.literal("function_call"),
+  id: z.string().optional(),
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+});
+
+const functionCallOutputItem = z.looseObject({
+  type: z.literal("function_call_output"),
+  call_id: z.string(),
+  output: z.unknown(),
+});
+
+const KNOWN_ITEM_SCHEMAS: ReadonlyMap<string, z.ZodType<ResponseItem>> = new Map<
+  string,
+  z.ZodType<ResponseItem>
+>([
+  ["message", messageItem],
+  ["reasoning", reasoningItem],
+  ["function_call", functionCallItem],
+  ["function_call_output", functionCallOutputItem],
+]);
+
+const otherItem = z.looseObject({ type: z.string(), id: z.string().optional() });
+
+// Known item types must have their required fields; any other type parses as an
+// "other" item, as Codex's `#[serde(other)]` does.
+const responseItem: z.ZodType<ResponseItem> = otherItem.transform((value, ctx) => {
+  const known = KNOWN_ITEM_SCHEMAS.get(value.type);
+  if (known === undefined) return value;
+  const result = known.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: "custom" });
+  return z.NEVER;
+});
+
+const usage: z.ZodType<WireUsage> = z.object({
+  input_tokens: z.number(),
+  input_tokens_details: z.object({ cached_tokens: z.number() }).nullable().optional(),
+  output_tokens: z.number(),
+  output_tokens_details: z.object({ reasoning_tokens: z.number() }).nullable().optional(),
+  total_tokens: z.number(),
+});
+
+const created: z.ZodType<ResponseCreatedWireEvent> = z.object({
+  type: z.literal("response.created"),
+  response: z.record(z.string(), z.unknown()),
+});
+
+const outputItem: z.ZodType<OutputItemWireEvent> = z.object({
+  type: z.enum(["response.output_item.added", "response.output_item.done"]),
+  item: responseItem,
+});
+
+const outputTextDelta: z.ZodType<OutputTextDeltaWireEvent> = z.object({
+  type: z.literal("response.output_text.delta"),
+  delta: z.string(),
+});
+
+const reasoningSummaryTextDelta: z.ZodType<ReasoningSummaryTextDeltaWireEvent> = z.object({
+  type: z.literal("response.reasoning_summary_text.delta"),
+  delta: z.string(),
+  summary_index: z.number(),
+});
+
+const reasoningSummaryPartAdded: z.ZodType<ReasoningSummaryPartAddedWireEvent> = z.object({
+  type: z.literal("response.reasoning_summary_part.added"),
+  summary_index: z.number(),
+});
+
+const reasoningTextDelta: z.ZodType<ReasoningTextDeltaWireEvent> = z.object({
+  type: z.literal("response.reasoning_text.delta"),
+  delta: z.string(),
+  content_index: z.number(),
+});
+
+const completed: z.ZodType<ResponseCompletedWireEvent> = z.object({
+  type: z.literal("response.completed"),
+  response: z.object({
+    id: z.string(),
+    usage: usage.nullable().optional(),
+    end_turn: z.boolean().nullable().optional(),
+  }),
+});
+
+const failed: z.ZodType<ResponseFailedWireEvent> = z.object({
+  type: z.literal("response.failed"),
+  response: z.record(z.string(), z.unknown()),
+});
+
+const incomplete: z.ZodType<ResponseIncompleteWireEvent> = z.object({
+  type: z.literal("response.incomplete"),
+  response: z.record(z.string(), z.unknown()),
+});
+
+/** The schema of each mapped wire event type, looked up by the JSON `type`. */
+export const WIRE_EVENT_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ["response.created", created],
+  ["response.output_item.added", outputItem],
+  ["response.output_item.done", outputItem],
+  ["response.output_text.delta", outputTextDelta],
+  ["response.reasoning_summary_text.delta", reasoningSummaryTextDelta],
+  ["response.reasoning_summary_part.added", reasoningSummaryPartAdded],
+  ["response.reasoning_text.delta", reasoningTextDelta],
+  ["response.completed", completed],
+  ["response.failed", failed],
+  ["response.incomplete", incomplete],
+]);
+
+/** Formats a zod error as one short line for telemetry and error messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+}

@@ -1,0 +1,131 @@
+/**
+ * Bytes to Server-Sent Events messages, incremental and bounded: strict UTF-8, any
+ * chunking, CR / LF / CRLF line ends, a leading BOM and comments, as the SSE standard
+ * says (through `eventsource-parser`).
+ *
+ * @module
+ */
+
+import { createParser, type EventSourceParser } from "eventsource-parser";
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+
+/** One SSE message: the `event:` name (if any) and the joined `data:` lines. */
+export interface SseMessage {
+  /** The `event:` field, when the server wrote one. */
+  event?: string;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+  /** The `id:` field, when the server wrote one. */
+  id?: string;
+}
+
+/** Options of {@linkcode SseDecoder}. */
+export interface SseDecoderOptions {
+  /**
+   * The most characters one event (its partial line plus its buffered `data:` lines) may
+   * hold before decoding fails with a `stream` error. Bounds memory against a peer that
+   * never ends an event.
+   * @default {64 * 1024 * 1024}
+   */
+  maxEventSize?: number;
+}
+
+/** The default of {@linkcode SseDecoderOptions.maxEventSize}: 64 Mi characters. */
+export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Decodes an SSE byte stream chunk by chunk. Chunks may split anything, including a
+ * multi-byte character or a CRLF pair.
+ *
+ * @example Decoding two chunks
+ * ```ts
+ * import { SseDecoder } from "./sse_decoder.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const decoder = new SseDecoder();
+ * const bytes = new TextEncoder().encode('event: ping\ndata: {"type":"ping"}\n\n');
+ * assert.deepEqual(decoder.push(bytes.subarray(0, 9)), []);
+ * assert.deepEqual(decoder.push(bytes.subarray(9)), [{ event: "ping", data: '{"type":"ping"}' }]);
+ * assert.deepEqual(decoder.end(), []);
+ * ```
+ */
+export class SseDecoder {
+  #text: TextDecoder = new TextDecoder("utf-8", { fatal: true });
+  #parser: EventSourceParser;
+  #messages: SseMessage[] = [];
+  #overflow: string | undefined;
+
+  /**
+   * Creates a decoder for one stream.
+   *
+   * @param options The size bound.
+   */
+  constructor(options: SseDecoderOptions = {}) {
+    const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    if (!(maxEventSize > 0)) {
+      throw new RangeError(`Cannot create SseDecoder: maxEventSize must be positive, got ${maxEventSize}`);
+    }
+    this.#parser = createParser({
+      maxBufferSize: maxEventSize,
+      onEvent: (message) => {
+        this.#messages.push(message);
+      },
+      onError: (error) => {
+        if (error.type === "max-buffer-size-exceeded") this.#overflow = error.message;
+      },
+    });
+  }
+
+  /**
+   * Feeds a chunk of bytes.
+   *
+   * @param bytes The next chunk.
+   * @returns The messages this chunk completed, in order.
+   * @throws {CodexWireError} `stream` when the bytes are not UTF-8 or an event is too large.
+   */
+  push(bytes: Uint8Array): SseMessage[] {
+    return this.#feed(this.#decode(bytes, true));
+  }
+
+  /**
+   * Ends the stream. An event not ended by a blank line is discarded, as the SSE
+   * standard says.
+   *
+   * @returns Any messages still complete in the buffer (normally none).
+   * @throws {CodexWireError} `stream` when the stream ends inside a UTF-8 character.
+   */
+  end(): SseMessage[] {
+    return this.#feed(this.#decode(new Uint8Array(0), false));
+  }
+
+  #decode(bytes: Uint8Array, stream: boolean): string {
+    try {
+      return this.#text.decode(bytes, { stream });
+    } catch (cause) {
+      throw new CodexWireError(
+        "Cannot decode the event stream: the body is not valid UTF-8; check what the server or proxy sends",
+        { kind: "stream", retryable: true, cause },
+      );
+    }
+  }
+
+  #feed(text: string): SseMessage[] {
+    if (text !== "") {
+      try {
+        this.#parser.feed(text);
+      } catch (cause) {
+        this.#overflow ??= String(cause);
+      }
+      if (this.#overflow !== undefined) {
+        throw new CodexWireError(
+          `Cannot decode the event stream: one event is larger than the limit (${this.#overflow}); raise maxEventSize if the server really sends such events`,
+          { kind: "stream", retryable: false },
+        );
+      }
+    }
+    const messages = this.#messages;
+    if (messages.length === 0) return messages;
+    this.#messages = [];
+    return messages;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Telemetry hooks (spec §8): one call per HTTP attempt, one per SSE event, one per retry;
+ * and a default that logs them through LogTape under the `codexwire` category.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import type { CodexWireError } from "../errors/codex_wire_error.ts";
+
+/** One HTTP attempt, reported when its headers arrived or it failed. */
+export interface RequestTelemetry {
+  /** The attempt number, from 1 (transport retries count up). */
+  attempt: number;
+  /** The URL requested. */
+  url: string;
+  /** The HTTP status, when there was an answer. */
+  status?: number;
+  /** The error, when the attempt failed. */
+  error?: CodexWireError;
+  /** From sending the request to its headers or its failure, in milliseconds. */
+  durationMs: number;
+}
+
+/** One wait for the next SSE event and its outcome. */
+export interface SseEventTelemetry {
+  /** The SSE `event:` name, else the JSON `type`, else `message`. */
+  kind: string;
+  /** `false` for bad JSON, an invalid event, `response.failed`, or a stream error. */
+  ok: boolean;
+  /** Why it failed, when it did. */
+  error?: string;
+  /** How long the wait took, in milliseconds. */
+  durationMs: number;
+}
+
+/** A retry that is about to happen. */
+export interface RetryTelemetry {
+  /** `request` (before any answer) or `stream` (the whole response again). */
+  layer: "request" | "stream";
+  /** Which retry, from 1. */
+  attempt: number;
+  /** How many this layer allows. */
+  maxAttempts: number;
+  /** The wait before it, in milliseconds. */
+  delayMs: number;
+  /** What failed. */
+  error: CodexWireError;
+}
+
+/**
+ * Hooks a client calls as it works. Every hook is optional; a hook that throws is logged
+ * and otherwise ignored, so telemetry can never break a stream.
+ *
+ * @example Counting attempts
+ * ```ts
+ * import type { Telemetry } from "./telemetry.ts";
+ *
+ * let attempts = 0;
+ * const telemetry: Telemetry = { onRequest: () => attempts++ };
+ * telemetry.onRequest?.({ attempt: 1, url: "http://127.0.0.1/v1/responses", status: 200, durationMs: 3 });
+ * ```
+ */
+export interface Telemetry {
+  /** After each HTTP attempt. */
+  onRequest?(info: RequestTelemetry): void;
+  /** After each wait for an SSE event (not at end of stream). */
+  onSseEvent?(info: SseEventTelemetry): void;
+  /** Before each retry. */
+  onRetry?(info: RetryTelemetry): void;
+}
+
+const logger = getLogger(["codexwire", "telemetry"]);
+
+/**
+ * Telemetry that logs through LogTape (category `["codexwire", "telemetry"]`): attempts
+ * at `debug` (`warning` when failed), SSE events at `trace` (`warning` when failed), and
+ * retries at `info`. It logs nothing until the application configures LogTape.
+ *
+ * @returns The telemetry hooks.
+ *
+ * @example Usage
+ * ```ts
+ * import { logTelemetry } from "./telemetry.ts";
+ * const telemetry = logTelemetry();
+ * telemetry.onRetry?.({ layer: "stream", attempt: 1, maxAttempts: 5, delayMs: 200,
+ *   error: new (await import("../errors/codex_wire_error.ts")).CodexWireError("boom", { kind: "stream" }) });
+ * ```
+ */
+export function logTelemetry(): Telemetry {
+  return {
+    onRequest(info) {
+      if (info.error === undefined) {
+        logger.debug("HTTP attempt {attempt} answered {status} in {durationMs} ms", { ...info });
+      } else {
+        logger.warn("HTTP attempt {attempt} failed: {message}", {
+          ...info,
+          message: info.error.message,
+        });
+      }
+    },
+    onSseEvent(info) {
+      if (!info.ok) {
+        logger.warn("SSE event {kind} failed: {error}", { ...info });
+      } else if (logger.isEnabledFor("trace")) {
+        logger.trace("SSE event {kind} after {durationMs} ms", { ...info });
+      }
+    },
+    onRetry(info) {
+      logger.info("Reconnecting... {attempt}/{maxAttempts} in {delayMs} ms: {message}", {
+        ...info,
+        message: info.error.message,
+      });
+    },
+  };
+}
+
+/**
+ * Calls every given hook set, isolating failures: a hook that throws is logged at
+ * `error` and the others still run.
+ *
+ * @param sets The hook sets; `undefined` entries are skipped.
+ * @returns One hook set, or `undefined` when none was given.
+ *
+ * @example Usage
+ * ```ts
+ * import { combineTelemetry, logTelemetry } from "./telemetry.ts";
+ * const telemetry = combineTelemetry([logTelemetry(), { onRequest: () => { throw new Error("x"); } }]);
+ * telemetry?.onRequest?.({ attempt: 1, url: "http://127.0.0.1/", status: 200, durationMs: 1 });
+ * ```
+ */
+export function combineTelemetry(
+  sets: readonly (Telemetry | undefined)[],
+): Telemetry | undefined {
+  const present = sets.filter((set): set is Telemetry => set !== undefined);
+  if (present.length === 0) return undefined;
+  const call = <K extends keyof Telemetry>(hook: K, info: Parameters<NonNullable<Telemetry[K]>>[0]) => {
+    for (const set of present) {
+      try {
+        // deno-lint-ignore no-explicit-any
+        (set[hook] as ((info: any) => void) | undefined)?.call(set, info);
+      } catch (error) {
+        // A telemetry hook must never break a stream: log it and go on.
+        logger.error("Telemetry hook {hook} threw: {error}", { hook, error });
+      }
+    }
+  };
+  const combined: Telemetry = {};
+  if (present.some((set) => set.onRequest)) combined.onRequest = (info) => call("onRequest", info);
+  if (present.some((set) => set.onSseEvent)) {
+    combined.onSseEvent = (info) => call("onSseEvent", info);
+  }
+  if (present.some((set) => set.onRetry)) combined.onRetry = (info) => call("onRetry", info);
+  return combined;
+}

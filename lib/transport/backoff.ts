@@ -1,0 +1,88 @@
+/**
+ * Codex's exponential backoff and an abortable sleep (spec §10).
+ *
+ * @module
+ */
+
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+
+/** Options of {@linkcode backoffDelayMs}. */
+export interface BackoffOptions {
+  /** The delay before the first retry, before jitter. @default {200} */
+  baseDelayMs?: number;
+  /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
+  random?: () => number;
+}
+
+/**
+ * The delay before retry `attempt` (from 1): `baseDelayMs × 2^(attempt−1)` times a jitter
+ * in [0.9, 1.1).
+ *
+ * @param attempt Which retry, from 1.
+ * @param options The base delay and the jitter source.
+ * @returns The delay in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { backoffDelayMs } from "./backoff.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(backoffDelayMs(1, { random: () => 0.5 }), 200);
+ * assert.equal(backoffDelayMs(3, { random: () => 0 }), 720);
+ * ```
+ */
+export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): number {
+  const base = options.baseDelayMs ?? 200;
+  const jitter = 0.9 + 0.2 * (options.random ?? Math.random)();
+  return Math.round(base * 2 ** (attempt - 1) * jitter);
+}
+
+/**
+ * Waits `ms` milliseconds, or rejects with an `aborted` {@linkcode CodexWireError} as soon
+ * as `signal` fires. Leaves no timer or listener behind.
+ *
+ * @param ms How long to wait.
+ * @param signal Cancels the wait.
+ * @returns A promise that settles after the wait.
+ *
+ * @example Usage
+ * ```ts
+ * import { abortableSleep } from "./backoff.ts";
+ * await abortableSleep(1);
+ * ```
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortedError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The error for a fired signal: kind `aborted`, the signal's reason as `cause`.
+ *
+ * @param signal The fired signal.
+ * @returns The error.
+ *
+ * @example Usage
+ * ```ts
+ * import { abortedError } from "./backoff.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(abortedError(AbortSignal.abort()).kind, "aborted");
+ * ```
+ */
+export function abortedError(signal: AbortSignal): CodexWireError {
+  return new CodexWireError("The request was aborted by its signal", {
+    kind: "aborted",
+    cause: signal.reason,
+  });
+}
