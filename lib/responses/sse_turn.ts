@@ -246,6 +246,7 @@ async function* readSseBody(
         waitStarted = performance.now();
         if (outcome.kind === "completed") return;
       }
+      if (decoder.failure !== undefined) throw decoder.failure;
       if (done) throw remembered ?? streamClosedError();
     }
   } catch (error) {
@@ -288,7 +289,10 @@ async function readWithIdleTimeout(
 }
 
 function idleTimeoutError(): CodexWireError {
-  return new CodexWireError("idle timeout waiting for SSE", { kind: "idleTimeout", retryable: true });
+  return new CodexWireError("idle timeout waiting for SSE", {
+    kind: "idleTimeout",
+    retryable: true,
+  });
 }
 
 function elapsed(started: number): number {

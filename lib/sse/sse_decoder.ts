@@ -8,6 +8,7 @@
 
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { trailingIncompleteSequence, validUtf8PrefixLength } from "./_utf8.ts";
 
 /** One SSE message: the `event:` name (if any) and the joined `data:` lines. */
 export interface SseMessage {
@@ -35,7 +36,9 @@ export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
 
 /**
  * Decodes an SSE byte stream chunk by chunk. Chunks may split anything, including a
- * multi-byte character or a CRLF pair.
+ * multi-byte character or a CRLF pair. When the bytes go bad (invalid UTF-8, an event over
+ * the size bound), every message before the fault is still returned and
+ * {@linkcode SseDecoder.failure} is set; later calls throw it.
  *
  * @example Decoding two chunks
  * ```ts
@@ -47,6 +50,7 @@ export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
  * assert.deepEqual(decoder.push(bytes.subarray(0, 9)), []);
  * assert.deepEqual(decoder.push(bytes.subarray(9)), [{ event: "ping", data: '{"type":"ping"}' }]);
  * assert.deepEqual(decoder.end(), []);
+ * assert.equal(decoder.failure, undefined);
  * ```
  */
 export class SseDecoder {
@@ -54,6 +58,8 @@ export class SseDecoder {
   #parser: EventSourceParser;
   #messages: SseMessage[] = [];
   #overflow: string | undefined;
+  #previous: Uint8Array | undefined;
+  #failure: CodexWireError | undefined;
 
   /**
    * Creates a decoder for one stream.
@@ -63,7 +69,9 @@ export class SseDecoder {
   constructor(options: SseDecoderOptions = {}) {
     const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
     if (!(maxEventSize > 0)) {
-      throw new RangeError(`Cannot create SseDecoder: maxEventSize must be positive, got ${maxEventSize}`);
+      throw new RangeError(
+        `Cannot create SseDecoder: maxEventSize must be positive, got ${maxEventSize}`,
+      );
     }
     this.#parser = createParser({
       maxBufferSize: maxEventSize,
@@ -77,54 +85,72 @@ export class SseDecoder {
   }
 
   /**
+   * Why decoding stopped (`stream` kind: not UTF-8, or an event over the size bound), once
+   * it has. Check it after handling the messages a call returned.
+   */
+  get failure(): CodexWireError | undefined {
+    return this.#failure;
+  }
+
+  /**
    * Feeds a chunk of bytes.
    *
    * @param bytes The next chunk.
-   * @returns The messages this chunk completed, in order.
-   * @throws {CodexWireError} `stream` when the bytes are not UTF-8 or an event is too large.
+   * @returns The messages completed before the end of the chunk or the first fault.
+   * @throws {CodexWireError} The earlier {@linkcode SseDecoder.failure}, if any.
    */
   push(bytes: Uint8Array): SseMessage[] {
-    return this.#feed(this.#decode(bytes, true));
+    const text = this.#decode(bytes, true);
+    this.#previous = bytes;
+    return this.#feed(text);
   }
 
   /**
    * Ends the stream. An event not ended by a blank line is discarded, as the SSE
-   * standard says.
+   * standard says; a stream that ends inside a UTF-8 character fails.
    *
    * @returns Any messages still complete in the buffer (normally none).
-   * @throws {CodexWireError} `stream` when the stream ends inside a UTF-8 character.
+   * @throws {CodexWireError} The earlier {@linkcode SseDecoder.failure}, if any.
    */
   end(): SseMessage[] {
     return this.#feed(this.#decode(new Uint8Array(0), false));
   }
 
   #decode(bytes: Uint8Array, stream: boolean): string {
+    if (this.#failure !== undefined) throw this.#failure;
     try {
       return this.#text.decode(bytes, { stream });
     } catch (cause) {
-      throw new CodexWireError(
+      this.#failure = new CodexWireError(
         "Cannot decode the event stream: the body is not valid UTF-8; check what the server or proxy sends",
         { kind: "stream", retryable: true, cause },
       );
+      // Recover the valid text before the bad byte (with any character the last chunk
+      // left unfinished), so no event before the fault is lost.
+      const carried = trailingIncompleteSequence(this.#previous);
+      const combined = new Uint8Array(carried.length + bytes.length);
+      combined.set(carried);
+      combined.set(bytes, carried.length);
+      return new TextDecoder().decode(combined.subarray(0, validUtf8PrefixLength(combined)));
     }
   }
 
   #feed(text: string): SseMessage[] {
-    if (text !== "") {
+    if (text !== "" && this.#overflow === undefined) {
       try {
         this.#parser.feed(text);
       } catch (cause) {
         this.#overflow ??= String(cause);
       }
       if (this.#overflow !== undefined) {
-        throw new CodexWireError(
+        this.#failure ??= new CodexWireError(
           `Cannot decode the event stream: one event is larger than the limit (${this.#overflow}); raise maxEventSize if the server really sends such events`,
           { kind: "stream", retryable: false },
         );
       }
     }
     const messages = this.#messages;
-    if (messages.length === 0) return messages;
+    if (messages.length === 0) return [];
     this.#messages = [];
     return messages;
   }
