@@ -4,11 +4,7 @@
  * @module
  */
 
-import {
-  type ResponseItem,
-  serializeInputItem,
-  userMessage,
-} from "../schema/response_item.ts";
+import { type ResponseItem, serializeInputItem, userMessage } from "../schema/response_item.ts";
 
 /** Reasoning settings. */
 export interface ReasoningOptions {

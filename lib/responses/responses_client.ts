@@ -176,7 +176,14 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
     maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
     random: retry.random ?? Math.random,
   };
-  for (const name of ["requestMaxRetries", "streamMaxRetries", "baseDelayMs", "maxRetryAfterMs"] as const) {
+  for (
+    const name of [
+      "requestMaxRetries",
+      "streamMaxRetries",
+      "baseDelayMs",
+      "maxRetryAfterMs",
+    ] as const
+  ) {
     const value = resolved[name];
     if (!(value >= 0) || !Number.isFinite(value)) {
       throw new RangeError(

@@ -117,7 +117,9 @@ export class WireEventMapper {
         return MAPPED;
       case "response.created": {
         const id = data.response.id;
-        out.push(typeof id === "string" ? { type: "created", responseId: id } : { type: "created" });
+        out.push(
+          typeof id === "string" ? { type: "created", responseId: id } : { type: "created" },
+        );
         return MAPPED;
       }
       // Items are validated by the schema but passed on exactly as the server sent them,

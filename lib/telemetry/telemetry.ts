@@ -134,7 +134,10 @@ export function combineTelemetry(
 ): Telemetry | undefined {
   const present = sets.filter((set): set is Telemetry => set !== undefined);
   if (present.length === 0) return undefined;
-  const call = <K extends keyof Telemetry>(hook: K, info: Parameters<NonNullable<Telemetry[K]>>[0]) => {
+  const call = <K extends keyof Telemetry>(
+    hook: K,
+    info: Parameters<NonNullable<Telemetry[K]>>[0],
+  ) => {
     for (const set of present) {
       try {
         // deno-lint-ignore no-explicit-any
