@@ -1,0 +1,115 @@
+/**
+ * The codexwire command line: `deno run -A cli.ts <COMMAND> [OPTIONS]`.
+ *
+ * This file only dispatches; each command lives in `lib/cli/`. Run `cli.ts --help` for the
+ * commands and `cli.ts <COMMAND> --help` for a command's options.
+ *
+ * @example Streaming one response (the offline demo without OPENAI_API_KEY)
+ * ```sh
+ * deno run -A cli.ts responses "Say hello"
+ * deno run -A cli.ts responses --json "Say hello"
+ * ```
+ *
+ * @module
+ */
+
+import { parseCommandArgs, UsageError } from "./lib/cli/args.ts";
+import { type CliContext, denoCliContext, EXIT_OK, EXIT_USAGE } from "./lib/cli/cli_context.ts";
+import { colorEnabled, createPalette } from "./lib/cli/output.ts";
+import { runResponsesCommand } from "./lib/cli/responses_command.ts";
+import { VERSION } from "./lib/version.ts";
+
+/** A subcommand: what the top-level help says about it, and how to run it. */
+interface Command {
+  usage: string;
+  summary: string;
+  run(args: readonly string[], context: CliContext): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  responses: {
+    usage: "responses [PROMPT]",
+    summary: "Stream one response (a bundled offline demo when there is no API key or base URL)",
+    run: runResponsesCommand,
+  },
+};
+
+function topLevelHelp(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((command) => command.usage.length));
+  const commands = Object.values(COMMANDS)
+    .map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`)
+    .join("\n");
+  return `codexwire ${VERSION}: the OpenAI Responses wire protocol from the command line.
+
+Usage: codexwire <COMMAND> [OPTIONS]
+       deno run -A cli.ts <COMMAND> [OPTIONS]
+
+Commands:
+${commands}
+
+Options:
+  -h, --help  Show this help
+  --version   Print the version
+
+Run "<COMMAND> --help" for a command's options.
+`;
+}
+
+/**
+ * Runs the CLI: dispatches to a command, or answers `--help` / `--version`.
+ *
+ * @param args The command line after the program, such as `["responses", "hi"]`.
+ * @param context The process I/O.
+ * @returns The exit status: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { main } from "./cli.ts";
+ * import { denoCliContext } from "./lib/cli/cli_context.ts";
+ *
+ * Deno.exit(await main(["--version"], denoCliContext()));
+ * ```
+ */
+export async function main(args: readonly string[], context: CliContext): Promise<number> {
+  // Top-level options come before the command; the rest belongs to the command.
+  const commandIndex = args.findIndex((arg) => !arg.startsWith("-"));
+  const head = commandIndex === -1 ? args : args.slice(0, commandIndex);
+  try {
+    const { values } = parseCommandArgs(head, [
+      { name: "help", short: "h", type: "boolean", description: "Show this help" },
+      { name: "version", type: "boolean", description: "Print the version" },
+    ]);
+    if (values.help === true) {
+      await context.stdout.write(topLevelHelp());
+      return EXIT_OK;
+    }
+    if (values.version === true) {
+      await context.stdout.write(`codexwire ${VERSION}\n`);
+      return EXIT_OK;
+    }
+    if (commandIndex === -1) {
+      throw new UsageError(`Missing COMMAND: choose one of ${Object.keys(COMMANDS).join(", ")}`);
+    }
+    const name = args[commandIndex];
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (command === undefined) {
+      throw new UsageError(
+        `Unknown command "${name}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
+      );
+    }
+    return await command.run(args.slice(commandIndex + 1), context);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const palette = createPalette(colorEnabled(context.stderr, context.env));
+    await context.stderr.write(
+      `${palette.red("error:")} ${error.message}\n${
+        palette.dim("hint:")
+      } see "--help" for the commands\n`,
+    );
+    return EXIT_USAGE;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args, denoCliContext()));
+}

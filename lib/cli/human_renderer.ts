@@ -1,0 +1,292 @@
+/**
+ * {@linkcode HumanRenderer}: the default output of the `responses` command, for people.
+ *
+ * @module
+ */
+
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
+import { ReasoningHeaderTracker } from "../responses/reasoning_header.ts";
+import type { ResponseEvent, TokenUsage } from "../responses/response_event.ts";
+import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
+import { type OutputStream, type Palette, StatusLine } from "./output.ts";
+import type { ResponseRenderer } from "./response_renderer.ts";
+import { formatRateLimit, formatSeconds, formatTokenUsage } from "./usage_summary.ts";
+
+/** Options of {@linkcode HumanRenderer}. */
+export interface HumanRendererOptions {
+  /** Where the assistant's text goes. */
+  stdout: OutputStream;
+  /** Where status, retries, the summary and errors go. */
+  stderr: OutputStream;
+  /** Colors for stderr (see `colorEnabled`). */
+  palette: Palette;
+  /** The model that was asked for, to tell when the server used another one. */
+  requestedModel: string;
+  /** The base URL requests go to, for hints. */
+  baseUrl: string;
+  /**
+   * The current time in milliseconds, for "resets in …".
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
+}
+
+/**
+ * Shows a response to a person: the assistant's text streamed to stdout; on stderr the
+ * current reasoning header (a status line redrawn in place on a terminal, plain lines
+ * otherwise), `reconnecting n/max` lines, then token usage, rate limits and the server's
+ * model when it differs from the one asked for. Errors are an `error:` line and, when
+ * useful, a `hint:` line.
+ *
+ * @example Usage
+ * ```ts
+ * import { HumanRenderer } from "./human_renderer.ts";
+ * import { createPalette } from "./output.ts";
+ * import assert from "node:assert/strict";
+ *
+ * let out = "";
+ * let err = "";
+ * const renderer = new HumanRenderer({
+ *   stdout: { isTerminal: false, write: (text) => { out += text; return Promise.resolve(); } },
+ *   stderr: { isTerminal: false, write: (text) => { err += text; return Promise.resolve(); } },
+ *   palette: createPalette(false),
+ *   requestedModel: "gpt-5.2-codex",
+ *   baseUrl: "https://api.openai.com/v1",
+ * });
+ * await renderer.event({ type: "outputTextDelta", delta: "Hello" });
+ * await renderer.event({ type: "completed", responseId: "resp-1", tokenUsage: null });
+ * await renderer.finish();
+ * assert.equal(out, "Hello\n");
+ * assert.equal(err, "");
+ * ```
+ */
+export class HumanRenderer implements ResponseRenderer {
+  #stdout: OutputStream;
+  #stderr: OutputStream;
+  #palette: Palette;
+  #requestedModel: string;
+  #baseUrl: string;
+  #now: () => number;
+  #status: StatusLine;
+  #tracker = new ReasoningHeaderTracker();
+  // The state of the current attempt; a retry starts it over.
+  #atLineStart = true;
+  #wroteText = false;
+  #newMessage = false;
+  #items: ResponseItem[] = [];
+  #usage: TokenUsage | null = null;
+  // Header events are kept across retries: they describe the account, not the attempt.
+  #serverModel: string | undefined;
+  #rateLimits = new Map<string, RateLimitSnapshot>();
+
+  /**
+   * Creates the renderer.
+   *
+   * @param options Where to write and what was asked for.
+   */
+  constructor(options: HumanRendererOptions) {
+    this.#stdout = options.stdout;
+    this.#stderr = options.stderr;
+    this.#palette = options.palette;
+    this.#requestedModel = options.requestedModel;
+    this.#baseUrl = options.baseUrl;
+    this.#now = options.now ?? Date.now;
+    this.#status = new StatusLine(options.stderr);
+  }
+
+  /**
+   * Shows one event.
+   *
+   * @param event The event.
+   * @returns A promise that settles once it is written.
+   */
+  async event(event: ResponseEvent): Promise<void> {
+    switch (event.type) {
+      case "reasoningSummaryDelta":
+      case "reasoningSummaryPartAdded":
+        if (this.#tracker.update(event)) await this.#showReasoning(this.#tracker.header);
+        break;
+      case "outputItemAdded":
+        if (event.item.type === "reasoning" && this.#tracker.header === undefined) {
+          await this.#showReasoning(undefined);
+        } else if (event.item.type === "message" && this.#wroteText) {
+          this.#newMessage = true;
+        }
+        break;
+      case "outputTextDelta":
+        await this.#writeText(event.delta);
+        break;
+      case "outputItemDone":
+        this.#items.push(event.item);
+        break;
+      case "completed":
+        this.#usage = event.tokenUsage;
+        break;
+      case "serverModel":
+        this.#serverModel = event.model;
+        break;
+      case "rateLimits":
+        this.#rateLimits.set(event.snapshot.limitId, event.snapshot);
+        break;
+      case "reconnecting": {
+        await this.#endLines();
+        const restart = this.#wroteText ? " (the answer starts over)" : "";
+        await this.#stderr.write(
+          `${this.#palette.yellow(`reconnecting ${event.attempt}/${event.maxAttempts}`)} in ${
+            formatDelay(event.delayMs)
+          }: ${event.error.message}${restart}\n`,
+        );
+        this.#wroteText = false;
+        this.#newMessage = false;
+        this.#items = [];
+        this.#usage = null;
+        this.#tracker = new ReasoningHeaderTracker();
+        break;
+      }
+    }
+  }
+
+  /**
+   * Ends the text and writes the summary lines.
+   *
+   * @returns A promise that settles once it is written.
+   */
+  async finish(): Promise<void> {
+    if (!this.#wroteText) {
+      // A server that sends whole items without text deltas: show the final text now.
+      const text = assistantText(this.#items);
+      if (text !== "") await this.#writeText(text);
+    }
+    await this.#endLines();
+    const { dim } = this.#palette;
+    const lines: string[] = [];
+    if (this.#usage !== null) lines.push(formatTokenUsage(this.#usage));
+    const nowMs = this.#now();
+    for (const snapshot of this.#rateLimits.values()) {
+      const line = formatRateLimit(snapshot, nowMs);
+      if (line !== undefined) lines.push(line);
+    }
+    if (this.#serverModel !== undefined && this.#serverModel !== this.#requestedModel) {
+      lines.push(
+        `model: the server used ${this.#serverModel} (${this.#requestedModel} was asked for)`,
+      );
+    }
+    if (lines.length > 0) await this.#stderr.write(lines.map((line) => `${dim(line)}\n`).join(""));
+  }
+
+  /**
+   * Writes `error: <message>` and a hint line when one helps; an interruption is just
+   * `interrupted`.
+   *
+   * @param error What was thrown.
+   * @returns A promise that settles once it is written.
+   */
+  async fail(error: unknown): Promise<void> {
+    await this.#endLines();
+    const { red, dim } = this.#palette;
+    if (error instanceof CodexWireError && error.kind === "aborted") {
+      await this.#stderr.write(`${dim("interrupted")}\n`);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    let text = `${red("error:")} ${message}\n`;
+    const hint = error instanceof CodexWireError
+      ? hintFor(error, this.#baseUrl, this.#now())
+      : undefined;
+    if (hint !== undefined) text += `${dim("hint:")} ${hint}\n`;
+    if (error instanceof CodexWireError && error.requestId !== undefined) {
+      text += `${dim(`request id: ${error.requestId}`)}\n`;
+    }
+    await this.#stderr.write(text);
+  }
+
+  async #writeText(text: string): Promise<void> {
+    await this.#status.clear();
+    if (this.#newMessage) {
+      this.#newMessage = false;
+      text = (this.#atLineStart ? "\n" : "\n\n") + text;
+    }
+    if (text === "") return;
+    await this.#stdout.write(text);
+    this.#wroteText = true;
+    this.#atLineStart = text.endsWith("\n");
+  }
+
+  async #showReasoning(header: string | undefined): Promise<void> {
+    const { dim, bold } = this.#palette;
+    if (!this.#stderr.isTerminal) {
+      if (header !== undefined) await this.#stderr.write(`thinking: ${header}\n`);
+      return;
+    }
+    // On a shared terminal the status line would land inside the answer's text.
+    if (this.#stdout.isTerminal && !this.#atLineStart) return;
+    await this.#status.show(
+      header === undefined ? dim("thinking…") : `${dim("thinking:")} ${bold(header)}`,
+    );
+  }
+
+  // Clears the status line and ends a half-written line of text, so that what comes next
+  // on either stream starts on a line of its own.
+  async #endLines(): Promise<void> {
+    await this.#status.clear();
+    if (!this.#atLineStart) {
+      await this.#stdout.write("\n");
+      this.#atLineStart = true;
+    }
+  }
+}
+
+function formatDelay(delayMs: number): string {
+  if (delayMs < 1000) return `${Math.round(delayMs)} ms`;
+  if (delayMs < 60_000) return `${(delayMs / 1000).toFixed(1)} s`;
+  return formatSeconds(delayMs / 1000);
+}
+
+// A next step for the failures where one is known.
+function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string | undefined {
+  switch (error.kind) {
+    case "unauthorized":
+      return "set OPENAI_API_KEY to a valid API key (or unset both OPENAI_API_KEY and OPENAI_BASE_URL to replay the offline demo)";
+    case "network":
+      return `check that ${baseUrl} is right (--base-url, OPENAI_BASE_URL) and reachable`;
+    case "idleTimeout":
+      return "the server went silent; try again, or wait longer with --idle-timeout-ms";
+    case "rateLimited":
+      return "wait a little and try again";
+    case "usageLimitReached":
+      return error.resetsAt === undefined
+        ? "wait until your usage limit resets"
+        : `your usage limit resets in ${formatSeconds(error.resetsAt - nowMs / 1000)}`;
+    case "contextWindowExceeded":
+      return "shorten the prompt or the instructions";
+    case "quotaExceeded":
+    case "usageNotIncluded":
+      return "check the plan and billing of this API key";
+    case "invalidRequest":
+      return "check --model and the reasoning flags (--reasoning-effort off for models without reasoning)";
+    case "http":
+      return error.status === 404
+        ? `check the base URL: requests go to ${baseUrl}/responses`
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+// The text of the assistant's final-answer messages (all its messages when none has a phase).
+function assistantText(items: readonly ResponseItem[]): string {
+  const messages = items.filter((item): item is MessageItem =>
+    item.type === "message" && (item as MessageItem).role === "assistant"
+  );
+  const finals = messages.filter((message) => message.phase === "final_answer");
+  return (finals.length > 0 ? finals : messages)
+    .map((message) =>
+      message.content
+        .filter((part) => part.type === "output_text" && typeof part.text === "string")
+        .map((part) => part.text)
+        .join("")
+    )
+    .join("\n\n");
+}

@@ -1,0 +1,439 @@
+/**
+ * The `responses` command: stream one response from the Responses API (or, with no API
+ * key and no base URL, from a bundled scenario on a local mock server) and show it.
+ *
+ * @module
+ */
+
+import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
+import { ResponsesClient } from "../responses/responses_client.ts";
+import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
+import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
+import {
+  type CliContext,
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+} from "./cli_context.ts";
+import { HumanRenderer } from "./human_renderer.ts";
+import { colorEnabled, createPalette } from "./output.ts";
+import { errorLine, JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
+import {
+  listScenarios,
+  loadScenario,
+  type Scenario,
+  scenarioToMockResponses,
+} from "./scenarios.ts";
+
+/** The model asked for when `--model` is not given. */
+export const DEFAULT_MODEL = "gpt-5.2-codex";
+/** The offline scenario replayed when `--scenario` is not given. */
+export const DEFAULT_SCENARIO = "hello";
+
+const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+const DEFAULT_REASONING_EFFORT = "medium";
+const DEFAULT_REASONING_SUMMARY = "auto";
+
+/** The options of `responses`, in help order. */
+export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "model",
+    type: "string",
+    valueName: "NAME",
+    description: "The model to ask",
+    defaultText: DEFAULT_MODEL,
+  },
+  {
+    name: "instructions",
+    type: "string",
+    valueName: "TEXT",
+    description: "System instructions sent with the prompt",
+    defaultText: "none",
+  },
+  {
+    name: "reasoning-effort",
+    type: "string",
+    valueName: "LEVEL",
+    description:
+      "Reasoning effort: minimal, low, medium, high, …; off sends no reasoning settings, for models without reasoning",
+    defaultText: DEFAULT_REASONING_EFFORT,
+  },
+  {
+    name: "reasoning-summary",
+    type: "string",
+    valueName: "MODE",
+    description: "Reasoning summary: auto, concise, detailed, or none to ask for none",
+    defaultText: DEFAULT_REASONING_SUMMARY,
+  },
+  {
+    name: "transport",
+    type: "string",
+    valueName: "NAME",
+    description: "How to reach the server; only sse (HTTP + server-sent events) exists so far",
+    defaultText: "sse",
+  },
+  {
+    name: "compress",
+    type: "string",
+    valueName: "MODE",
+    description: "Request body compression: none; zstd is not available yet",
+    defaultText: "none",
+  },
+  {
+    name: "base-url",
+    type: "string",
+    valueName: "URL",
+    description: "The API base URL; requests go to URL/responses",
+    defaultText: `$OPENAI_BASE_URL, else ${DEFAULT_BASE_URL}`,
+  },
+  {
+    name: "idle-timeout-ms",
+    type: "string",
+    valueName: "MS",
+    description: "Fail when no event arrives for this many milliseconds",
+    defaultText: String(DEFAULT_IDLE_TIMEOUT_MS),
+  },
+  {
+    name: "json",
+    type: "boolean",
+    description: "Print each event as one JSON object per line on stdout",
+    defaultText: "off",
+  },
+  {
+    name: "scenario",
+    type: "string",
+    valueName: "NAME",
+    description: "Replay this bundled scenario from a local mock server: the offline demo",
+    defaultText: `${DEFAULT_SCENARIO}, when there is no API key and no base URL`,
+  },
+  { name: "help", short: "h", type: "boolean", description: "Show this help" },
+];
+
+const USAGE_HINT = 'see "responses --help" for the options';
+
+/**
+ * The help text of `responses`.
+ *
+ * @param scenarios The names of the bundled scenarios.
+ * @returns The help, ending with a newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { responsesHelp } from "./responses_command.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(responsesHelp(["hello"]), /--model NAME/);
+ * ```
+ */
+export function responsesHelp(scenarios: readonly string[]): string {
+  return `Stream one response from the OpenAI Responses API and show it as it arrives.
+
+Usage: codexwire responses [OPTIONS] [PROMPT]
+       deno run -A cli.ts responses [OPTIONS] [PROMPT]
+
+PROMPT is the user message. When it is left out (or is "-") and stdin is not a
+terminal, the prompt is read from stdin.
+
+Options:
+${formatOptionsHelp(RESPONSES_OPTIONS)}
+
+Environment:
+  OPENAI_API_KEY   The API key, sent as "Authorization: Bearer <key>"
+  OPENAI_BASE_URL  The API base URL, when --base-url is not given
+  NO_COLOR         Set to anything to turn colors off
+
+Output:
+  By default the assistant's text streams to stdout; stderr shows the reasoning
+  header while the model thinks, "reconnecting n/max" on retries, then token usage,
+  rate limits, and the server's model when it differs from --model.
+  With --json, stdout has one JSON object per event; a failure ends with
+  {"type":"error","kind":...,"message":...}.
+
+Offline demo:
+  With no OPENAI_API_KEY and no base URL (or with --scenario), a bundled scenario is
+  replayed from a local mock server: the prompt is sent to it, but the answer is
+  scripted. Scenarios: ${scenarios.length === 0 ? "(none found)" : scenarios.join(", ")}.
+
+Exit status: 0 done, 1 the request or the stream failed, 2 bad usage, 130 interrupted.
+
+Examples:
+  codexwire responses "Say hello"
+  echo "Explain SSE in one line" | codexwire responses --json
+  codexwire responses --scenario reconnect "hi"
+`;
+}
+
+/** The checked settings of one run. */
+interface ResponsesSettings {
+  request: ResponsesRequest;
+  json: boolean;
+  idleTimeoutMs: number;
+  /** The server to ask, or `undefined` for the offline demo. */
+  online: { baseUrl: string | undefined; apiKey: string | undefined } | undefined;
+  /** The offline scenario and why it is used. */
+  offline: { scenario: Scenario; reason: string } | undefined;
+}
+
+/**
+ * Runs `responses` with the arguments after the command name.
+ *
+ * @param args The arguments, such as `["--json", "Say hello"]`.
+ * @param context The process I/O.
+ * @returns The exit status: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ *
+ * @example Replaying the offline demo in-process
+ * ```ts ignore
+ * import { runResponsesCommand } from "./responses_command.ts";
+ * import { denoCliContext } from "./cli_context.ts";
+ *
+ * const status = await runResponsesCommand(["hi"], denoCliContext());
+ * ```
+ */
+export async function runResponsesCommand(
+  args: readonly string[],
+  context: CliContext,
+): Promise<number> {
+  let json = false;
+  try {
+    const parsed = parseCommandArgs(args, RESPONSES_OPTIONS);
+    json = parsed.values.json === true;
+    if (parsed.values.help === true) {
+      await context.stdout.write(responsesHelp(await listScenarios()));
+      return EXIT_OK;
+    }
+    const settings = await resolveSettings(parsed.values, parsed.positionals, context);
+    return await stream(settings, context);
+  } catch (error) {
+    const palette = createPalette(colorEnabled(context.stderr, context.env));
+    if (error instanceof UsageError) {
+      await context.stderr.write(
+        `${palette.red("error:")} ${error.message}\n${palette.dim("hint:")} ${USAGE_HINT}\n`,
+      );
+      return EXIT_USAGE;
+    }
+    // A failure before the stream started (a broken scenario file, no port for the mock
+    // server): reported like a stream failure.
+    if (json) {
+      await context.stdout.write(`${JSON.stringify(errorLine(error))}\n`);
+    } else {
+      await context.stderr.write(`${palette.red("error:")} ${errorLine(error).message}\n`);
+    }
+    return EXIT_FAILURE;
+  }
+}
+
+async function stream(settings: ResponsesSettings, context: CliContext): Promise<number> {
+  const palette = createPalette(colorEnabled(context.stderr, context.env));
+  const { offline } = settings;
+  await using server = offline === undefined
+    ? undefined
+    : await startMockResponsesServer({ responses: scenarioToMockResponses(offline.scenario) });
+  const baseUrl = server?.url ?? settings.online?.baseUrl ?? DEFAULT_BASE_URL;
+  if (offline !== undefined) {
+    await context.stderr.write(
+      `${
+        palette.dim(
+          `codexwire: ${offline.reason}; replaying the bundled offline scenario "${offline.scenario.name}" from a local mock server (the prompt is sent to it, but the answer is scripted)`,
+        )
+      }\n`,
+    );
+  }
+  const renderer: ResponseRenderer = settings.json
+    ? new JsonLinesRenderer(context.stdout)
+    : new HumanRenderer({
+      stdout: context.stdout,
+      stderr: context.stderr,
+      palette,
+      requestedModel: settings.request.model,
+      baseUrl,
+    });
+  const client = new ResponsesClient({
+    baseUrl,
+    ...(settings.online?.apiKey === undefined ? {} : { apiKey: settings.online.apiKey }),
+    transport: "sse",
+    idleTimeoutMs: settings.idleTimeoutMs,
+  });
+  try {
+    for await (const event of client.stream(settings.request, { signal: context.signal })) {
+      await renderer.event(event);
+    }
+    await renderer.finish();
+    return EXIT_OK;
+  } catch (error) {
+    // The reader of stdout went away (`| head`): there is nobody left to tell.
+    if (error instanceof Deno.errors.BrokenPipe) return EXIT_FAILURE;
+    try {
+      await renderer.fail(error);
+    } catch (writeError) {
+      // The output itself is broken (a closed pipe): say so where it can still be read.
+      await context.stderr.write(
+        `error: ${
+          error instanceof Error ? error.message : String(error)
+        } (and it could not be written: ${
+          writeError instanceof Error ? writeError.message : String(writeError)
+        })\n`,
+      );
+    }
+    return context.signal?.aborted === true ? EXIT_INTERRUPTED : EXIT_FAILURE;
+  }
+}
+
+async function resolveSettings(
+  values: Record<string, string | boolean | undefined>,
+  positionals: readonly string[],
+  context: CliContext,
+): Promise<ResponsesSettings> {
+  const string = (name: string): string | undefined => values[name] as string | undefined;
+
+  const transport = string("transport") ?? "sse";
+  if (transport === "websocket" || transport === "auto") {
+    throw new UsageError(
+      `The ${transport} transport is not available yet: use --transport sse, or leave the flag out`,
+    );
+  }
+  if (transport !== "sse") {
+    throw new UsageError(`Unknown transport "${transport}": use --transport sse`);
+  }
+
+  const compress = string("compress") ?? "none";
+  if (compress === "zstd") {
+    throw new UsageError(
+      'Compression "zstd" is not available yet: use --compress none, or leave the flag out',
+    );
+  }
+  if (compress !== "none") {
+    throw new UsageError(`Unknown compression "${compress}": use --compress none or zstd`);
+  }
+
+  const idleTimeoutMs = parsePositiveInteger(
+    string("idle-timeout-ms"),
+    "--idle-timeout-ms",
+    DEFAULT_IDLE_TIMEOUT_MS,
+  );
+  const reasoning = resolveReasoning(string("reasoning-effort"), string("reasoning-summary"));
+  const model = nonEmpty(string("model"), "--model") ?? DEFAULT_MODEL;
+  const instructions = string("instructions");
+
+  const baseUrlFlag = checkBaseUrl(string("base-url"), "--base-url");
+  const baseUrlEnv = checkBaseUrl(
+    blankToUndefined(context.env("OPENAI_BASE_URL")),
+    "OPENAI_BASE_URL",
+  );
+  const apiKey = blankToUndefined(context.env("OPENAI_API_KEY"));
+  const scenarioFlag = string("scenario");
+  if (scenarioFlag !== undefined && baseUrlFlag !== undefined) {
+    throw new UsageError(
+      "--scenario replays the offline demo and cannot be used with --base-url: leave one of them out",
+    );
+  }
+
+  let offline: ResponsesSettings["offline"];
+  let online: ResponsesSettings["online"];
+  if (
+    scenarioFlag !== undefined ||
+    (apiKey === undefined && (baseUrlFlag ?? baseUrlEnv) === undefined)
+  ) {
+    const name = scenarioFlag ?? DEFAULT_SCENARIO;
+    const scenario = await loadScenario(name);
+    if (scenario === undefined) {
+      const names = await listScenarios();
+      throw new UsageError(
+        `Unknown scenario "${name}": choose one of ${
+          names.length === 0 ? "(none found)" : names.join(", ")
+        }`,
+      );
+    }
+    offline = {
+      scenario,
+      reason: scenarioFlag === undefined
+        ? "no OPENAI_API_KEY or --base-url"
+        : apiKey === undefined && baseUrlEnv === undefined
+        ? "--scenario given"
+        : "--scenario given, so OPENAI_API_KEY and OPENAI_BASE_URL are not used",
+    };
+  } else {
+    online = { baseUrl: baseUrlFlag ?? baseUrlEnv, apiKey };
+  }
+
+  const prompt = await resolvePrompt(positionals, context);
+  const request: ResponsesRequest = { model, input: prompt, reasoning };
+  if (instructions !== undefined && instructions !== "") request.instructions = instructions;
+  return { request, json: values.json === true, idleTimeoutMs, online, offline };
+}
+
+function resolveReasoning(
+  effort: string | undefined,
+  summary: string | undefined,
+): ReasoningOptions | null {
+  if (effort === "off") {
+    if (summary !== undefined) {
+      throw new UsageError(
+        "--reasoning-summary has no effect with --reasoning-effort off: leave one of them out",
+      );
+    }
+    return null;
+  }
+  return {
+    effort: nonEmpty(effort, "--reasoning-effort") ?? DEFAULT_REASONING_EFFORT,
+    summary: nonEmpty(summary, "--reasoning-summary") ?? DEFAULT_REASONING_SUMMARY,
+  };
+}
+
+async function resolvePrompt(positionals: readonly string[], context: CliContext): Promise<string> {
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Expected one PROMPT but got ${positionals.length} arguments: quote the prompt, as in responses "Say hello"`,
+    );
+  }
+  const given = positionals[0];
+  if (given !== undefined && given !== "-") {
+    if (given.trim() === "") throw new UsageError("The prompt is empty: pass some text");
+    return given;
+  }
+  if (context.stdin.isTerminal) {
+    throw new UsageError("Missing PROMPT: pass it as an argument, or pipe it on stdin");
+  }
+  const text = (await context.stdin.readText()).trim();
+  if (text === "") {
+    throw new UsageError("The prompt read from stdin is empty: pipe some text, or pass PROMPT");
+  }
+  return text;
+}
+
+function parsePositiveInteger(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0) {
+    throw new UsageError(`${flag} must be a positive whole number of milliseconds, got "${value}"`);
+  }
+  return number;
+}
+
+function checkBaseUrl(value: string | undefined, source: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `${source} is not a URL: "${value}"; use one such as https://api.openai.com/v1`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`${source} must be an http or https URL, got "${value}"`);
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value !== undefined && value.trim() === "") {
+    throw new UsageError(`${flag} needs a value that is not empty`);
+  }
+  return value;
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

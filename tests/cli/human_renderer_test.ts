@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
+import { HumanRenderer } from "../../lib/cli/human_renderer.ts";
+import { createPalette } from "../../lib/cli/output.ts";
+import { memoryOutput } from "./_cli_helpers.ts";
+
+const NOW_MS = 1_700_000_000_000;
+
+function renderer(options: { color?: boolean } = {}) {
+  const stdout = memoryOutput();
+  const stderr = memoryOutput(options.color ?? false);
+  const human = new HumanRenderer({
+    stdout,
+    stderr,
+    palette: createPalette(options.color ?? false),
+    requestedModel: "gpt-5.2-codex",
+    baseUrl: "http://127.0.0.1:9/v1",
+    now: () => NOW_MS,
+  });
+  return { human, stdout, stderr };
+}
+
+Deno.test("HumanRenderer gives a next step for the failures that have one", async (t) => {
+  const cases: { error: CodexWireError; hint: string | undefined }[] = [
+    {
+      error: new CodexWireError("Request failed with HTTP 401 Unauthorized", {
+        kind: "unauthorized",
+        status: 401,
+      }),
+      hint:
+        "set OPENAI_API_KEY to a valid API key (or unset both OPENAI_API_KEY and OPENAI_BASE_URL to replay the offline demo)",
+    },
+    {
+      error: new CodexWireError("Cannot reach http://127.0.0.1:9/v1/responses: refused", {
+        kind: "network",
+      }),
+      hint: "check that http://127.0.0.1:9/v1 is right (--base-url, OPENAI_BASE_URL) and reachable",
+    },
+    {
+      error: new CodexWireError("idle timeout waiting for SSE", { kind: "idleTimeout" }),
+      hint: "the server went silent; try again, or wait longer with --idle-timeout-ms",
+    },
+    {
+      error: new CodexWireError("You've hit your usage limit", {
+        kind: "usageLimitReached",
+        resetsAt: NOW_MS / 1000 + 5400,
+      }),
+      hint: "your usage limit resets in 1h 30m",
+    },
+    {
+      error: new CodexWireError("Request failed with HTTP 404 Not Found", {
+        kind: "http",
+        status: 404,
+      }),
+      hint: "check the base URL: requests go to http://127.0.0.1:9/v1/responses",
+    },
+    {
+      error: new CodexWireError("stream closed before response.completed", { kind: "stream" }),
+      hint: undefined,
+    },
+  ];
+  for (const { error, hint } of cases) {
+    await t.step(error.kind, async () => {
+      const { human, stdout, stderr } = renderer();
+      await human.fail(error);
+      assert.equal(stdout.text, "");
+      assert.equal(
+        stderr.text,
+        `error: ${error.message}\n${hint === undefined ? "" : `hint: ${hint}\n`}`,
+      );
+    });
+  }
+});
+
+Deno.test("HumanRenderer shows the request id of a failed request", async () => {
+  const { human, stderr } = renderer();
+  await human.fail(
+    new CodexWireError("Server overloaded", { kind: "serverOverloaded", requestId: "req_42" }),
+  );
+  assert.equal(stderr.text, "error: Server overloaded\nrequest id: req_42\n");
+});
+
+Deno.test("HumanRenderer ends a half-written line before an error", async () => {
+  const { human, stdout, stderr } = renderer({ color: true });
+  await human.event({ type: "outputTextDelta", delta: "Half" });
+  await human.fail(new Error("Disk full"));
+  assert.equal(stdout.text, "Half\n");
+  assert.equal(stderr.text, "\x1b[31merror:\x1b[39m Disk full\n");
+});
+
+Deno.test("HumanRenderer forgets a retried attempt's usage and items but keeps its rate limits", async () => {
+  const { human, stdout, stderr } = renderer();
+  await human.event({
+    type: "rateLimits",
+    snapshot: {
+      limitId: "codex",
+      limitName: null,
+      primary: { usedPercent: 20, windowMinutes: 300, resetsAt: NOW_MS / 1000 - 1 },
+      secondary: null,
+      credits: null,
+      planType: null,
+    },
+  });
+  await human.event({
+    type: "outputItemDone",
+    item: { type: "message", role: "assistant", content: [{ type: "output_text", text: "Old" }] },
+  });
+  await human.event({
+    type: "reconnecting",
+    layer: "stream",
+    attempt: 2,
+    maxAttempts: 5,
+    delayMs: 1500,
+    error: new CodexWireError("stream closed before response.completed", { kind: "stream" }),
+  });
+  await human.event({
+    type: "outputItemDone",
+    item: { type: "message", role: "assistant", content: [{ type: "output_text", text: "New" }] },
+  });
+  await human.event({ type: "completed", responseId: "resp-1", tokenUsage: null });
+  await human.finish();
+  assert.equal(stdout.text, "New\n");
+  assert.equal(
+    stderr.text,
+    "reconnecting 2/5 in 1.5 s: stream closed before response.completed\n" +
+      "rate limit codex: primary 20% used of 5h, resets now\n",
+  );
+});

@@ -1,0 +1,323 @@
+import assert from "node:assert/strict";
+import { runResponsesCommand } from "../../lib/cli/responses_command.ts";
+import { CLEAR_LINE } from "../../lib/cli/output.ts";
+import {
+  type MockResponse,
+  startMockResponsesServer,
+} from "../../lib/testing/mock_responses_server.ts";
+import {
+  assistantMessageEvent,
+  completedEvent,
+  createdEvent,
+  messageItemAddedEvent,
+  outputTextDeltaEvent,
+  reasoningItemAddedEvent,
+  reasoningSummaryPartAddedEvent,
+  reasoningSummaryTextDeltaEvent,
+} from "../../lib/testing/response_event_builders.ts";
+import {
+  ESCAPE_REGEXP,
+  memoryContext,
+  type MemoryContextOptions,
+  parseJsonLines,
+  SGR_REGEXP,
+} from "./_cli_helpers.ts";
+
+const REASONING_THEN_TEXT: MockResponse = {
+  events: [
+    createdEvent("resp-1"),
+    reasoningItemAddedEvent("rs-1"),
+    reasoningSummaryTextDeltaEvent("**Reading", 0),
+    reasoningSummaryTextDeltaEvent(" files**\n\nSome detail.", 0),
+    reasoningSummaryPartAddedEvent(1),
+    reasoningSummaryTextDeltaEvent("**Fixing the bug**", 1),
+    messageItemAddedEvent("msg-1"),
+    outputTextDeltaEvent("Done"),
+    outputTextDeltaEvent("."),
+    assistantMessageEvent("msg-1", "Done.", { phase: "final_answer" }),
+    completedEvent("resp-1", { inputTokens: 10, outputTokens: 2 }),
+  ],
+};
+
+/** Runs `responses` in-process against a mock server that serves `responses`. */
+async function runAgainst(
+  responses: MockResponse[],
+  args: string[],
+  options: MemoryContextOptions = {},
+) {
+  await using server = await startMockResponsesServer({ responses });
+  const memory = memoryContext({ ...options, env: { OPENAI_API_KEY: "sk-test", ...options.env } });
+  const code = await runResponsesCommand(
+    ["--base-url", server.url, ...args, "hi"],
+    memory.context,
+  );
+  return { code, stdout: memory.stdout.text, stderr: memory.stderr.text, server };
+}
+
+Deno.test("responses redraws the reasoning header in place on a terminal, in color", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], [], { stderrIsTerminal: true });
+  assert.equal(run.code, 0);
+  assert.equal(run.stdout, "Done.\n");
+  const dim = (text: string) => `\x1b[2m${text}\x1b[22m`;
+  const bold = (text: string) => `\x1b[1m${text}\x1b[22m`;
+  assert.equal(
+    run.stderr,
+    `${CLEAR_LINE}${dim("thinking…")}` +
+      `${CLEAR_LINE}${dim("thinking:")} ${bold("Reading files")}` +
+      `${CLEAR_LINE}${dim("thinking:")} ${bold("Fixing the bug")}` +
+      CLEAR_LINE +
+      `${dim("tokens: 10 input (0 cached), 2 output (0 reasoning), 12 total")}\n`,
+  );
+});
+
+Deno.test("responses honours NO_COLOR on a terminal: redraws, but no colors", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], [], {
+    stderrIsTerminal: true,
+    stdoutIsTerminal: true,
+    env: { NO_COLOR: "1" },
+  });
+  assert.equal(run.code, 0);
+  assert.doesNotMatch(run.stderr, SGR_REGEXP);
+  assert.doesNotMatch(run.stdout, ESCAPE_REGEXP);
+  assert.equal(
+    run.stderr,
+    `${CLEAR_LINE}thinking…${CLEAR_LINE}thinking: Reading files${CLEAR_LINE}thinking: Fixing the bug` +
+      `${CLEAR_LINE}tokens: 10 input (0 cached), 2 output (0 reasoning), 12 total\n`,
+  );
+});
+
+Deno.test("responses writes plain header lines when stderr is not a terminal", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], []);
+  assert.equal(run.code, 0);
+  assert.doesNotMatch(run.stderr, ESCAPE_REGEXP);
+  assert.equal(
+    run.stderr,
+    "thinking: Reading files\nthinking: Fixing the bug\n" +
+      "tokens: 10 input (0 cached), 2 output (0 reasoning), 12 total\n",
+  );
+});
+
+Deno.test("responses draws no status inside a line of text on a shared terminal", async () => {
+  const run = await runAgainst(
+    [{
+      events: [
+        createdEvent("resp-1"),
+        outputTextDeltaEvent("Let me check"),
+        reasoningSummaryTextDeltaEvent("**Checking**", 0),
+        outputTextDeltaEvent(" the files."),
+        completedEvent("resp-1", null),
+      ],
+    }],
+    [],
+    { stdoutIsTerminal: true, stderrIsTerminal: true },
+  );
+  assert.equal(run.code, 0);
+  assert.equal(run.stdout, "Let me check the files.\n");
+  assert.equal(run.stderr, "");
+});
+
+Deno.test("responses separates assistant messages with a blank line", async () => {
+  const run = await runAgainst([{
+    events: [
+      createdEvent("resp-1"),
+      messageItemAddedEvent("msg-1"),
+      outputTextDeltaEvent("Looking."),
+      assistantMessageEvent("msg-1", "Looking.", { phase: "commentary" }),
+      messageItemAddedEvent("msg-2"),
+      outputTextDeltaEvent("Found it."),
+      assistantMessageEvent("msg-2", "Found it.", { phase: "final_answer" }),
+      completedEvent("resp-1", null),
+    ],
+  }], []);
+  assert.equal(run.stdout, "Looking.\n\nFound it.\n");
+});
+
+Deno.test("responses prints the final message when the server streams no text deltas", async () => {
+  const run = await runAgainst([{
+    events: [
+      createdEvent("resp-1"),
+      assistantMessageEvent("msg-1", "Whole answer", { phase: "final_answer" }),
+      completedEvent("resp-1", null),
+    ],
+  }], []);
+  assert.equal(run.code, 0);
+  assert.equal(run.stdout, "Whole answer\n");
+});
+
+Deno.test("responses says when the server used another model, and shows every rate-limit family", async () => {
+  const run = await runAgainst([{
+    headers: {
+      "openai-model": "gpt-5.1-codex-mini",
+      "x-codex-primary-used-percent": "50",
+      "x-codex-primary-window-minutes": "60",
+      "x-codex-other-primary-used-percent": "7",
+      "x-codex-other-limit-name": "Sonic",
+    },
+    events: [createdEvent("resp-1"), outputTextDeltaEvent("ok"), completedEvent("resp-1", null)],
+  }], ["--model", "gpt-5.2-codex"]);
+  assert.equal(run.code, 0);
+  assert.equal(
+    run.stderr,
+    "rate limit codex: primary 50% used of 1h\n" +
+      "rate limit codex_other (Sonic): primary 7% used\n" +
+      "model: the server used gpt-5.1-codex-mini (gpt-5.2-codex was asked for)\n",
+  );
+});
+
+Deno.test("responses --reasoning-effort off sends no reasoning settings", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], ["--reasoning-effort", "off", "--json"]);
+  assert.equal(run.code, 0);
+  const body = run.server.requests[0].json as Record<string, unknown>;
+  assert.equal(body.reasoning, null);
+  assert.deepEqual(body.include, []);
+  assert.equal(body.model, "gpt-5.2-codex");
+  assert.equal("instructions" in body, false);
+});
+
+Deno.test("responses shows retries as reconnecting lines and starts the answer over", async () => {
+  const memory = memoryContext();
+  const code = await runResponsesCommand(["--scenario", "reconnect", "hi"], memory.context);
+  assert.equal(code, 0);
+  const lines = memory.stdout.text.split("\n");
+  assert.equal(lines.length, 3);
+  assert.ok(lines[1].startsWith(lines[0]), "the broken attempt's text starts the final one");
+  assert.equal(lines[2], "");
+  const stderr = memory.stderr.text.split("\n");
+  assert.match(
+    stderr[0],
+    /^codexwire: --scenario given; replaying the bundled offline scenario "reconnect"/,
+  );
+  assert.match(
+    stderr[1],
+    /^reconnecting 1\/4 in 150 ms: Request failed with HTTP 503 Service Unavailable/,
+  );
+  assert.match(
+    stderr[2],
+    /^reconnecting 1\/5 in \d+ ms: stream closed before response\.completed \(the answer starts over\)$/,
+  );
+});
+
+Deno.test("responses --scenario replays the demo even with an API key, and says the key is unused", async () => {
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "sk-real" } });
+  const code = await runResponsesCommand(["--scenario", "hello", "--json", "hi"], memory.context);
+  assert.equal(code, 0);
+  assert.match(
+    memory.stderr.text,
+    /^codexwire: --scenario given, so OPENAI_API_KEY and OPENAI_BASE_URL are not used; replaying/,
+  );
+  assert.equal(parseJsonLines(memory.stdout.text).at(-1)?.type, "completed");
+});
+
+Deno.test("responses stops on Ctrl-C and exits 130", async (t) => {
+  const held: MockResponse = {
+    events: [createdEvent("resp-1"), outputTextDeltaEvent("Partial")],
+    keepOpen: true,
+  };
+  for (const json of [false, true]) {
+    await t.step(
+      json ? "--json ends with an aborted error line" : "people see interrupted",
+      async () => {
+        await using server = await startMockResponsesServer({ responses: [held] });
+        const interrupt = new AbortController();
+        const memory = memoryContext({
+          env: { OPENAI_BASE_URL: server.url },
+          signal: interrupt.signal,
+          onStdout: (text) => {
+            if (text.includes("Partial")) interrupt.abort();
+          },
+        });
+        const args = json ? ["--json", "hi"] : ["hi"];
+        const code = await runResponsesCommand(args, memory.context);
+        assert.equal(code, 130);
+        if (json) {
+          const last = parseJsonLines(memory.stdout.text).at(-1);
+          assert.equal(last?.type, "error");
+          assert.equal(last?.kind, "aborted");
+        } else {
+          assert.equal(memory.stdout.text, "Partial\n");
+          assert.equal(memory.stderr.text, "interrupted\n");
+        }
+      },
+    );
+  }
+});
+
+Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", async (t) => {
+  const cases: { args: string[]; env?: Record<string, string>; stdin?: string; error: string }[] = [
+    {
+      args: ["--transport", "websocket", "hi"],
+      error:
+        "The websocket transport is not available yet: use --transport sse, or leave the flag out",
+    },
+    {
+      args: ["--transport", "pigeon", "hi"],
+      error: 'Unknown transport "pigeon": use --transport sse',
+    },
+    {
+      args: ["--compress", "gzip", "hi"],
+      error: 'Unknown compression "gzip": use --compress none or zstd',
+    },
+    {
+      args: ["--idle-timeout-ms", "soon", "hi"],
+      error: '--idle-timeout-ms must be a positive whole number of milliseconds, got "soon"',
+    },
+    {
+      args: ["--idle-timeout-ms", "0", "hi"],
+      error: '--idle-timeout-ms must be a positive whole number of milliseconds, got "0"',
+    },
+    {
+      args: ["--base-url", "ftp://example.com", "hi"],
+      error: '--base-url must be an http or https URL, got "ftp://example.com"',
+    },
+    {
+      args: ["hi"],
+      env: { OPENAI_BASE_URL: "not a url" },
+      error: 'OPENAI_BASE_URL is not a URL: "not a url"; use one such as https://api.openai.com/v1',
+    },
+    {
+      args: ["--scenario", "hello", "--base-url", "http://127.0.0.1:1/v1", "hi"],
+      error:
+        "--scenario replays the offline demo and cannot be used with --base-url: leave one of them out",
+    },
+    {
+      args: ["--scenario", "nope", "hi"],
+      error: 'Unknown scenario "nope": choose one of hello, reconnect',
+    },
+    {
+      args: ["--scenario", "../deno", "hi"],
+      error: 'Unknown scenario "../deno": choose one of hello, reconnect',
+    },
+    {
+      args: ["--reasoning-effort", "off", "--reasoning-summary", "auto", "hi"],
+      error: "--reasoning-summary has no effect with --reasoning-effort off: leave one of them out",
+    },
+    { args: ["--model", "", "hi"], error: "--model needs a value that is not empty" },
+    {
+      args: ["say", "hello"],
+      error:
+        'Expected one PROMPT but got 2 arguments: quote the prompt, as in responses "Say hello"',
+    },
+    { args: [], error: "Missing PROMPT: pass it as an argument, or pipe it on stdin" },
+    {
+      args: ["-"],
+      stdin: "  \n",
+      error: "The prompt read from stdin is empty: pipe some text, or pass PROMPT",
+    },
+    { args: ["--json=yes", "hi"], error: 'Option "--json" is a switch and takes no value' },
+  ];
+  for (const { args, env, stdin, error } of cases) {
+    const envText = Object.entries(env ?? {}).map(([name, value]) => `${name}="${value}" `).join(
+      "",
+    );
+    await t.step(`${envText}${args.join(" ")}` || "(no arguments)", async () => {
+      const memory = memoryContext({ env: env ?? {}, ...(stdin === undefined ? {} : { stdin }) });
+      const code = await runResponsesCommand(args, memory.context);
+      assert.equal(code, 2);
+      assert.equal(memory.stdout.text, "");
+      assert.equal(
+        memory.stderr.text,
+        `error: ${error}\nhint: see "responses --help" for the options\n`,
+      );
+    });
+  }
+});
