@@ -1,0 +1,105 @@
+// decodeContentEncoding: every Content-Encoding the servers accept, lists, letter case,
+// limits and the errors.
+
+import assert from "node:assert/strict";
+import { deflateRawSync, deflateSync } from "node:zlib";
+import { decodeContentEncoding, zstdCompress } from "../../lib/compression/mod.ts";
+import { assertCompressionError, assertSameBytes, makeText, readAll } from "./_zstd_helpers.ts";
+
+const BODY = makeText(100_000, 21);
+
+function webCompress(bytes: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
+  return readAll(
+    ReadableStream.from([bytes as Uint8Array<ArrayBuffer>]).pipeThrough(
+      new CompressionStream(format),
+    ),
+  );
+}
+
+Deno.test("decodeContentEncoding decodes zstd, whatever the letter case", async () => {
+  const zstd = await zstdCompress(BODY);
+  for (const encoding of ["zstd", "ZSTD", " Zstd "]) {
+    assertSameBytes(await decodeContentEncoding(zstd, encoding), BODY);
+  }
+  for (const implementation of ["wasm", "native"] as const) {
+    assertSameBytes(await decodeContentEncoding(zstd, "zstd", { implementation }), BODY);
+  }
+});
+
+Deno.test("decodeContentEncoding decodes gzip and x-gzip", async () => {
+  const gzip = await webCompress(BODY, "gzip");
+  assertSameBytes(await decodeContentEncoding(gzip, "gzip"), BODY);
+  assertSameBytes(await decodeContentEncoding(gzip, "X-GZIP"), BODY);
+});
+
+Deno.test("decodeContentEncoding decodes deflate, zlib-wrapped or raw", async () => {
+  assertSameBytes(await decodeContentEncoding(await webCompress(BODY, "deflate"), "deflate"), BODY);
+  assertSameBytes(await decodeContentEncoding(deflateSync(BODY), "Deflate"), BODY);
+  assertSameBytes(await decodeContentEncoding(deflateRawSync(BODY), "deflate"), BODY);
+});
+
+Deno.test("decodeContentEncoding passes identity, null and an empty header through", async () => {
+  for (const encoding of [null, "", "identity", "IDENTITY", " , identity"]) {
+    assert.equal(await decodeContentEncoding(BODY, encoding), BODY);
+  }
+});
+
+Deno.test("decodeContentEncoding undoes a list of codings last-applied first", async () => {
+  const twice = await zstdCompress(await webCompress(BODY, "gzip"));
+  assertSameBytes(await decodeContentEncoding(twice, "gzip, zstd"), BODY);
+  assertSameBytes(await decodeContentEncoding(twice, "gzip,identity, zstd"), BODY);
+});
+
+Deno.test("decodeContentEncoding returns an empty body as it is", async () => {
+  for (const encoding of ["zstd", "gzip", "deflate"]) {
+    assert.equal((await decodeContentEncoding(new Uint8Array(0), encoding)).length, 0);
+  }
+});
+
+Deno.test("decodeContentEncoding rejects an unknown encoding before decoding anything", async () => {
+  await assertCompressionError(
+    decodeContentEncoding(BODY, "br"),
+    'Cannot decode body: unknown Content-Encoding "br", use zstd, gzip, deflate or identity',
+  );
+  await assertCompressionError(
+    decodeContentEncoding(BODY, "gzip, compress"),
+    'Cannot decode body: unknown Content-Encoding "compress", use zstd, gzip, deflate or identity',
+  );
+});
+
+Deno.test("decodeContentEncoding rejects bytes that do not match the encoding", async () => {
+  await assertCompressionError(
+    decodeContentEncoding(BODY, "gzip"),
+    "Cannot decompress gzip body: the data is corrupted or truncated, check the Content-Encoding header",
+  );
+  const gzip = await webCompress(BODY, "gzip");
+  await assertCompressionError(
+    decodeContentEncoding(gzip.subarray(0, gzip.length / 2), "gzip"),
+    "Cannot decompress gzip body: the data is corrupted or truncated, check the Content-Encoding header",
+  );
+  await assertCompressionError(
+    decodeContentEncoding(BODY, "deflate"),
+    "Cannot decompress deflate body: the data is corrupted or truncated, check the Content-Encoding header",
+  );
+  await assertCompressionError(
+    decodeContentEncoding(gzip, "zstd"),
+    "Cannot decompress zstd body: the input is not zstd data, check the Content-Encoding header",
+  );
+});
+
+Deno.test("decodeContentEncoding stops at maxOutputBytes for every encoding", async () => {
+  const zeros = new Uint8Array(8 * 1024 * 1024);
+  const options = { maxOutputBytes: 1024 * 1024 };
+  await assertCompressionError(
+    decodeContentEncoding(await webCompress(zeros, "gzip"), "gzip", options),
+    "Cannot decompress gzip body: the output exceeds maxOutputBytes (1048576 bytes), raise maxOutputBytes if the body is trusted",
+  );
+  await assertCompressionError(
+    decodeContentEncoding(deflateSync(zeros), "deflate", options),
+    "Cannot decompress deflate body: the output exceeds maxOutputBytes (1048576 bytes), raise maxOutputBytes if the body is trusted",
+  );
+  await assertCompressionError(
+    decodeContentEncoding(await zstdCompress(zeros), "zstd", options),
+    "Cannot decompress zstd body: the output exceeds maxOutputBytes (1048576 bytes), raise maxOutputBytes if the body is trusted",
+  );
+});
