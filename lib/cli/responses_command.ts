@@ -6,6 +6,7 @@
  */
 
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
+import type { RequestCompression } from "../responses/request_compression.ts";
 import { ResponsesClient } from "../responses/responses_client.ts";
 import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
@@ -78,7 +79,8 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     name: "compress",
     type: "string",
     valueName: "MODE",
-    description: "Request body compression: none; zstd is not available yet",
+    description:
+      "Request body compression: none, zstd (level 3), or auto (bodies of 8 KiB and more)",
     defaultText: "none",
   },
   {
@@ -170,6 +172,7 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
+  compression: RequestCompression;
   /** The server to ask, or `undefined` for the offline demo. */
   online: { baseUrl: string | undefined; apiKey: string | undefined } | undefined;
   /** The offline scenario and why it is used. */
@@ -253,6 +256,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     baseUrl,
     ...(settings.online?.apiKey === undefined ? {} : { apiKey: settings.online.apiKey }),
     transport: "sse",
+    compression: settings.compression,
     idleTimeoutMs: settings.idleTimeoutMs,
   });
   try {
@@ -298,13 +302,8 @@ async function resolveSettings(
   }
 
   const compress = string("compress") ?? "none";
-  if (compress === "zstd") {
-    throw new UsageError(
-      'Compression "zstd" is not available yet: use --compress none, or leave the flag out',
-    );
-  }
-  if (compress !== "none") {
-    throw new UsageError(`Unknown compression "${compress}": use --compress none or zstd`);
+  if (compress !== "none" && compress !== "zstd" && compress !== "auto") {
+    throw new UsageError(`Unknown compression "${compress}": use --compress none, zstd or auto`);
   }
 
   const idleTimeoutMs = parsePositiveInteger(
@@ -360,7 +359,14 @@ async function resolveSettings(
   const prompt = await resolvePrompt(positionals, context);
   const request: ResponsesRequest = { model, input: prompt, reasoning };
   if (instructions !== undefined && instructions !== "") request.instructions = instructions;
-  return { request, json: values.json === true, idleTimeoutMs, online, offline };
+  return {
+    request,
+    json: values.json === true,
+    idleTimeoutMs,
+    compression: compress,
+    online,
+    offline,
+  };
 }
 
 function resolveReasoning(

@@ -14,3 +14,4 @@ export * from "./header_events.ts";
 export * from "./wire_event_mapper.ts";
 export * from "./reasoning_header.ts";
 export type { RetryOptions } from "./sse_turn.ts";
+export * from "./request_compression.ts";

@@ -9,8 +9,8 @@ import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/tel
 import { buildResponsesBody, isAzureBaseUrl, type ResponsesRequest } from "./request_body.ts";
 import { DEFAULT_ORIGINATOR, defaultUserAgent, mergeRequestHeaders } from "./request_headers.ts";
 import type { ResponseStream } from "./response_stream.ts";
+import { RequestBodyEncoder, type RequestCompression } from "./request_compression.ts";
 import {
-  type EncodedBody,
   ResponsesSession,
   type SessionContext,
   type SessionOptions,
@@ -33,6 +33,15 @@ export interface ResponsesClientOptions {
   queryParams?: Record<string, string>;
   /** The transport. Only `sse` exists so far. @default {"sse"} */
   transport?: "sse";
+  /**
+   * Request-body compression: `zstd` (level 3, `Content-Encoding: zstd`), `auto` (only
+   * bodies of at least `compressionThresholdBytes`), or `none`. After a 415, or a 400 that
+   * names the encoding, the request is sent again plain and the client stops compressing.
+   * @default {"none"}
+   */
+  compression?: RequestCompression;
+  /** The smallest body `compression: "auto"` compresses, in bytes. @default 8192 */
+  compressionThresholdBytes?: number;
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
   /** How long to wait for each event before failing with `idleTimeout`. @default 300000 */
@@ -130,13 +139,15 @@ export class ResponsesClient {
         headers.set("accept", "text/event-stream");
         return headers;
       },
-      encodeBody(request): Promise<EncodedBody> {
-        const body = buildResponsesBody(request, { promptCacheKey: conversationId, azure });
-        return Promise.resolve({
-          body: JSON.stringify(body),
-          headers: { "content-type": "application/json" },
-        });
+      bodyJson(request) {
+        return JSON.stringify(
+          buildResponsesBody(request, { promptCacheKey: conversationId, azure }),
+        );
       },
+      encoder: new RequestBodyEncoder({
+        compression: options.compression,
+        thresholdBytes: options.compressionThresholdBytes,
+      }),
       retry,
       idleTimeoutMs,
       maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,

@@ -6,6 +6,7 @@
 
 import type { Telemetry } from "../telemetry/telemetry.ts";
 import type { ResponsesRequest } from "./request_body.ts";
+import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { isValidHeaderValue } from "./request_headers.ts";
 import { ResponseStream } from "./response_stream.ts";
 import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
@@ -34,14 +35,6 @@ export interface SessionOptions {
   headers?: HeadersInit;
 }
 
-/** A request body ready to send, and the content headers that describe it. */
-export interface EncodedBody {
-  /** The bytes or text to send. */
-  body: Uint8Array<ArrayBuffer> | string;
-  /** `content-type`, and `content-encoding` when compressed. */
-  headers: Record<string, string>;
-}
-
 /** What a session needs from its client; built by `ResponsesClient`. */
 export interface SessionContext {
   /** The `/responses` URL. */
@@ -50,8 +43,10 @@ export interface SessionContext {
   fetch: typeof fetch;
   /** The request headers of one attempt, before turn headers are added. */
   baseHeaders: (extra: Headers) => Headers;
-  /** Serialises and (maybe) compresses the body, with its content headers. */
-  encodeBody: (request: ResponsesRequest) => Promise<EncodedBody>;
+  /** Builds the JSON body of a request. */
+  bodyJson: (request: ResponsesRequest) => string;
+  /** Compresses bodies when asked; refuses for good after a server refused zstd. */
+  encoder: RequestBodyEncoder;
   /** Retry settings with defaults applied. */
   retry: Required<RetryOptions>;
   /** The per-event idle timeout. */
@@ -114,19 +109,27 @@ export class ResponsesSession {
     const context = this.#context;
     const extra = new Headers(this.#turnHeaders);
     new Headers(options.headers).forEach((value, name) => extra.set(name, value));
-    // Encoded once per response and reused by every retry of it.
-    let encoded: Promise<EncodedBody> | undefined;
+    // Serialised once per response, and encoded again only if the server refused zstd.
+    let json: string | undefined;
+    let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
     return new ResponseStream(streamSseTurn({
       url: context.url,
       fetch: context.fetch,
       request: async () => {
-        encoded ??= context.encodeBody(request);
-        const { body, headers: contentHeaders } = await encoded;
         const headers = context.baseHeaders(extra);
-        for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
         if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+        json ??= context.bodyJson(request);
+        if (encoded?.refused !== context.encoder.refused) {
+          encoded = {
+            refused: context.encoder.refused,
+            body: context.encoder.encode(json, headers),
+          };
+        }
+        const { body, headers: contentHeaders } = await encoded.body;
+        for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
         return { headers, body };
       },
+      onEncodingRefused: () => context.encoder.refuse(),
       onHeaders: (headers) => {
         const state = headers.get("x-codex-turn-state");
         if (state !== null && this.#turnState === undefined) this.#turnState = state;

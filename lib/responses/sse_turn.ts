@@ -13,6 +13,7 @@ import type { Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
+import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { WireEventMapper } from "./wire_event_mapper.ts";
 
@@ -40,6 +41,8 @@ export interface SseTurn {
   fetch: typeof fetch;
   /** Builds the headers and body of one attempt (turn state may have changed). */
   request: () => Promise<{ headers: Headers; body: BodyInit }>;
+  /** Called when the server refused the body's encoding; `true` means send it again plain. */
+  onEncodingRefused: () => boolean;
   /** Called with a 2xx answer's headers (turn-state capture). */
   onHeaders: (headers: Headers) => void;
   /** Retry settings, defaults applied. */
@@ -153,6 +156,14 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
     return response;
   }
   const text = await readText(response, signal);
+  if (
+    headers.has("content-encoding") && refusesContentEncoding(response.status, text) &&
+    turn.onEncodingRefused()
+  ) {
+    // A proxy or server that cannot read zstd: send the same request once more, plain.
+    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    return await sendAttempt(turn, attempt);
+  }
   const error = errorFromHttpResponse({
     status: response.status,
     headers: response.headers,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { decodeRequestBody } from "./_decode_request_body.ts";
+import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 
 /**
@@ -265,7 +265,7 @@ class ScriptedResponsesServer implements MockResponsesServer {
     let body: Uint8Array;
     try {
       const raw = new Uint8Array(await request.arrayBuffer());
-      body = await decodeRequestBody(raw, contentEncoding);
+      body = await decodeContentEncoding(raw, contentEncoding);
     } catch (error) {
       return jsonError(415, "mock_unreadable_body", errorMessage(error));
     }

@@ -255,7 +255,7 @@ Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", asy
     },
     {
       args: ["--compress", "gzip", "hi"],
-      error: 'Unknown compression "gzip": use --compress none or zstd',
+      error: 'Unknown compression "gzip": use --compress none, zstd or auto',
     },
     {
       args: ["--idle-timeout-ms", "soon", "hi"],

@@ -170,9 +170,21 @@ Deno.test("responses prints an error and a hint on stderr and exits 1 on a 401",
   assert.match(hint, /^hint: set OPENAI_API_KEY to a valid API key/);
 });
 
-Deno.test("responses rejects --compress zstd while zstd is not available", async () => {
-  const run = await runCliProcess(["responses", "--compress", "zstd", "hi"]);
-  assert.equal(run.code, 2);
-  assert.equal(run.stdout, "");
-  assert.match(run.stderr, /^error: Compression "zstd" is not available yet: use --compress none/);
+Deno.test("responses --compress zstd sends a zstd body the server can decode", async () => {
+  await using server = await startMockResponsesServer({
+    responses: [{ events: [completedEvent("resp-1")] }],
+  });
+  const run = await runCliProcess([
+    "responses",
+    "--compress",
+    "zstd",
+    "--base-url",
+    server.url,
+    "hi",
+  ], {
+    env: { OPENAI_API_KEY: "sk-test" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(server.requests[0].contentEncoding, "zstd");
+  assert.match(server.requests[0].bodyText, /"text":"hi"/);
 });

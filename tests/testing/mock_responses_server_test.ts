@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { zstdCompress } from "../../lib/compression/zstd_compress.ts";
 import {
   type MockResponsesServer,
   startMockResponsesServer,
@@ -157,8 +158,19 @@ Deno.test("the server answers 415 to a body it cannot decode and keeps its queue
   const response = await post(server, { headers: { "content-encoding": "br" }, body: "x" });
   assert.equal(response.status, 415);
   const body = await response.json();
-  assert.match(body.error.message, /unsupported content-encoding "br"/);
+  assert.equal(
+    body.error.message,
+    'Cannot decode body: unknown Content-Encoding "br", use zstd, gzip, deflate or identity',
+  );
   assert.equal(server.pendingResponses, 1);
+});
+
+Deno.test("the server decodes zstd request bodies and records the encoding", async () => {
+  await using server = await startMockResponsesServer({ responses: [{ body: "ok" }] });
+  const body = await zstdCompress(new TextEncoder().encode('{"input":"héllo"}'));
+  await (await post(server, { headers: { "content-encoding": "zstd" }, body })).body?.cancel();
+  assert.equal(server.requests[0].contentEncoding, "zstd");
+  assert.deepEqual(server.requests[0].json, { input: "héllo" });
 });
 
 Deno.test("the server records a body that is not JSON with json undefined", async () => {
