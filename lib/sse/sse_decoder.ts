@@ -75,7 +75,11 @@ export class SseDecoder {
     }
     this.#parser = createParser({
       maxBufferSize: maxEventSize,
-      onEvent: (message) => {
+      onEvent: ({ event, id, data }) => {
+        // Absent fields stay absent (the parser reports them as `undefined`).
+        const message: SseMessage = { data };
+        if (event !== undefined) message.event = event;
+        if (id !== undefined) message.id = id;
         this.#messages.push(message);
       },
       onError: (error) => {
