@@ -11,6 +11,7 @@
 import { buildSseCorpus, chunkBytes, DEFAULT_DELTA_EVENTS } from "./_sse_corpus.ts";
 import { SSE_CONTENDERS, sseResponse } from "./_sse_contenders.ts";
 import { ResponsesClient } from "../mod.ts";
+import { median, option } from "./_cli_stats.ts";
 
 type Name = keyof typeof SSE_CONTENDERS;
 const NAMES = Object.keys(SSE_CONTENDERS) as Name[];
@@ -28,17 +29,6 @@ interface ChunkResult {
   eventsPerSecond: Record<Name, number>;
   codexwireOverBaseline: number;
   codexwireOverOpenai: number;
-}
-
-function option(name: string, fallback: string): string {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index >= 0 && index + 1 < Deno.args.length ? Deno.args[index + 1] : fallback;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function timeOne(name: Name, chunks: Uint8Array<ArrayBuffer>[], expected: number) {

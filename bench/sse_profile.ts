@@ -16,20 +16,10 @@ import { WireEventMapper } from "../lib/responses/wire_event_mapper.ts";
 import { WIRE_EVENT_SCHEMAS } from "../lib/schema/_wire_schemas.ts";
 import type { ResponseEvent } from "../lib/responses/response_event.ts";
 import { combineTelemetry, logTelemetry, type Telemetry } from "../lib/telemetry/telemetry.ts";
+import { median, option } from "./_cli_stats.ts";
 
 type Chunks = readonly Uint8Array<ArrayBuffer>[];
 type Run = (chunks: Chunks) => Promise<number> | number;
-
-function option(name: string, fallback: string): string {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index >= 0 && index + 1 < Deno.args.length ? Deno.args[index + 1] : fallback;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function reader(chunks: Chunks): ReadableStreamDefaultReader<Uint8Array> {
   return ReadableStream.from(chunks).getReader();

@@ -9,16 +9,11 @@
 import { parseArgs } from "node:util";
 import { zstdCompress, zstdDecompress } from "../lib/compression/mod.ts";
 import { makeRequestBody } from "./zstd_corpus.ts";
+import { median } from "./_cli_stats.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const runs = Number(values.runs);
 const LEVEL = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function timeMedian(run: () => Promise<unknown>): Promise<number> {
   await run(); // warm up: load the engine, reach steady state
