@@ -4,6 +4,8 @@
 // `response.output_item.done` with the full message, and `response.completed` with usage.
 // Same seed, same bytes: every contender of every round reads identical input.
 
+import { seededRandom } from "./_bench_util.ts";
+
 /** Options of {@linkcode buildSseCorpus}. */
 export interface SseCorpusOptions {
   /** How many `response.output_text.delta` events. @default 200000 */
@@ -99,17 +101,6 @@ const WORDS = [
   " ₿",
 ];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hexId(random: () => number, length: number): string {
   let out = "";
   for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
@@ -128,7 +119,7 @@ function block(type: string, json: string): string {
  */
 export function buildSseCorpus(options: SseCorpusOptions = {}): SseCorpus {
   const deltas = options.deltas ?? DEFAULT_DELTA_EVENTS;
-  const random = mulberry32(options.seed ?? 0x5eed);
+  const random = seededRandom(options.seed ?? 0x5eed);
   const responseId = `resp_${hexId(random, 48)}`;
   const itemId = `msg_${hexId(random, 48)}`;
   const parts: string[] = [];

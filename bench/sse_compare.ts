@@ -11,7 +11,7 @@
 import { buildSseCorpus, chunkBytes, DEFAULT_DELTA_EVENTS } from "./_sse_corpus.ts";
 import { SSE_CONTENDERS, sseResponse } from "./_sse_contenders.ts";
 import { ResponsesClient } from "../mod.ts";
-import { median, option } from "./_cli_stats.ts";
+import { median, option } from "./_bench_util.ts";
 
 type Name = keyof typeof SSE_CONTENDERS;
 const NAMES = Object.keys(SSE_CONTENDERS) as Name[];

@@ -16,7 +16,7 @@ import { WireEventMapper } from "../lib/responses/wire_event_mapper.ts";
 import { WIRE_EVENT_SCHEMAS } from "../lib/schema/_wire_schemas.ts";
 import type { ResponseEvent } from "../lib/responses/response_event.ts";
 import { combineTelemetry, logTelemetry, type Telemetry } from "../lib/telemetry/telemetry.ts";
-import { median, option } from "./_cli_stats.ts";
+import { median, option } from "./_bench_util.ts";
 
 type Chunks = readonly Uint8Array<ArrayBuffer>[];
 type Run = (chunks: Chunks) => Promise<number> | number;

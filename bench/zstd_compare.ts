@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { zstdCompress, zstdDecompress } from "../lib/compression/mod.ts";
 import { makeRequestBody } from "./zstd_corpus.ts";
-import { median } from "./_cli_stats.ts";
+import { median } from "./_bench_util.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const runs = Number(values.runs);

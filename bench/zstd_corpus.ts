@@ -3,20 +3,10 @@
 // output, prose), reasoning items with opaque encrypted content, and the tool schemas —
 // the shape Codex POSTs to /responses, with varied text rather than a repeated string.
 
+import { seededRandom } from "./_bench_util.ts";
+
 /** The body size the benchmarks use, in bytes (approximately). */
 export const REQUEST_BODY_BYTES = 2_500_000;
-
-/** A small seeded PRNG (mulberry32), so every run builds the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMON_WORDS = (
   "the of and to in is that it for on with as this be are by at from or an was not but " +
@@ -75,7 +65,7 @@ const SYLLABLES = [
  * @returns The UTF-8 JSON bytes.
  */
 export function makeRequestBody(targetBytes = REQUEST_BODY_BYTES, seed = 2025): Uint8Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const vocabulary = Array.from({ length: 6000 }, () => {
     let word = "";
