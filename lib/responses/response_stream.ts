@@ -8,6 +8,7 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
 import type { ResponseEvent, TokenUsage } from "./response_event.ts";
+import { streamClosedError } from "./sse_turn.ts";
 
 /** What {@linkcode ResponseStream.finalResponse} gathers from a stream. */
 export interface FinalResponse {
@@ -117,10 +118,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
         }
       }
     }
-    throw new CodexWireError("stream closed before response.completed", {
-      kind: "stream",
-      retryable: true,
-    });
+    throw streamClosedError();
   }
 
   /**

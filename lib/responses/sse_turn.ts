@@ -343,7 +343,8 @@ function report(
   });
 }
 
-function streamClosedError(): CodexWireError {
+/** The error for a stream that ended without `response.completed` (retryable). */
+export function streamClosedError(): CodexWireError {
   return new CodexWireError("stream closed before response.completed", {
     kind: "stream",
     retryable: true,
@@ -379,14 +380,8 @@ function elapsed(started: number): number {
   return performance.now() - started;
 }
 
-/**
- * Wraps anything thrown into a {@linkcode CodexWireError}; a fired signal always wins.
- *
- * @param error What was thrown.
- * @param signal The caller's signal.
- * @returns The error to raise.
- */
-export function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
+// Wraps anything thrown into a CodexWireError; a fired signal always wins.
+function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
   if (signal?.aborted) {
     return error instanceof CodexWireError && error.kind === "aborted"
       ? error
