@@ -44,3 +44,4 @@ export * from "./lib/telemetry/telemetry.ts";
 export { abortableSleep, backoffDelayMs, type BackoffOptions } from "./lib/transport/backoff.ts";
 export * from "./lib/transport/retry_after.ts";
 export { VERSION } from "./lib/version.ts";
+export * from "./lib/schema/tool.ts";
