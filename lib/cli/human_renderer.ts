@@ -254,7 +254,9 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
     case "idleTimeout":
       return "the server went silent; try again, or wait longer with --idle-timeout-ms";
     case "rateLimited":
-      return "wait a little and try again";
+      return error.retryAfterMs === undefined
+        ? "wait a little and try again"
+        : `wait ${formatDelay(error.retryAfterMs)}, as the server asked, and try again`;
     case "usageLimitReached":
       return error.resetsAt === undefined
         ? "wait until your usage limit resets"

@@ -1,6 +1,5 @@
 /**
- * Errors for non-2xx HTTP answers and for WebSocket `error` frames that wrap one (spec
- * §2.6, §3.4, §10.3).
+ * Errors for non-2xx HTTP answers and for WebSocket `error` frames that wrap one.
  *
  * @module
  */
@@ -9,6 +8,7 @@ import { parseRateLimitHeadersForLimit } from "../ratelimits/parse_rate_limit_he
 import { CodexWireError, type CodexWireErrorOptions } from "./codex_wire_error.ts";
 import { describeStatus } from "./_http_status_text.ts";
 import {
+  CONTEXT_WINDOW_EXCEEDED_MESSAGE,
   INVALID_REQUEST_MESSAGE,
   messageOr,
   SERVER_OVERLOADED_MESSAGE,
@@ -16,6 +16,9 @@ import {
   WEBSOCKET_CONNECTION_LIMIT_MESSAGE,
 } from "./_messages.ts";
 import { USAGE_ERROR_BODY_SCHEMA, WRAPPED_WEBSOCKET_ERROR_SCHEMA } from "./_wire_error_schemas.ts";
+import { parseRetryAfterMs } from "../transport/retry_after.ts";
+import { parseRetryDelayMs } from "./parse_retry_delay.ts";
+import { formatDelay } from "./_format_delay.ts";
 
 /** The longest body excerpt a message quotes, in characters. */
 const MAX_EXCERPT_LENGTH = 200;
@@ -42,16 +45,19 @@ export interface HttpErrorAnswer {
  * | answer | `kind` | retryable |
  * |---|---|---|
  * | JSON body with `error.code` `server_is_overloaded` or `slow_down` (any status) | `serverOverloaded` | no |
+ * | 400, `error.code` `context_length_exceeded` | `contextWindowExceeded` | no |
  * | 400 | `invalidRequest` (message: the body's `error.message`, else the body text) | no |
  * | 401 | `unauthorized` | no |
  * | 429, `error.type` `usage_limit_reached` | `usageLimitReached` | no |
  * | 429, `error.type` `usage_not_included` | `usageNotIncluded` | no |
- * | any other 429 | `rateLimited` (Codex does not retry it) | no |
+ * | any other 429 | `rateLimited` (Codex does not retry it); `retryAfterMs` and the message give the delay the server asked for | no |
  * | 5xx | `http` | yes |
  * | anything else | `http` | no |
  *
- * Every error carries `status`, `headers`, `body` and, when the server sent
- * `x-request-id` (or `x-oai-request-id`), `requestId`. A `usageLimitReached` error also
+ * Every error carries `status`, `headers`, `body`, the body's `error.code`, `error.type`
+ * and `error.param` when present (as `code`, `type`, `param`) and, when the server sent
+ * `x-request-id` (or `x-oai-request-id`), `requestId`. The delay of a 429 comes from
+ * `retry-after-ms` / `Retry-After`, else from a "try again in …" in the message. A `usageLimitReached` error also
  * carries `planType` and `resetsAt` from the body, `rateLimits` parsed from the headers
  * for the family named by `x-codex-active-limit` (default `codex`), and `promoMessage`
  * from `x-codex-promo-message`. Messages quote at most 200 characters of the server's
@@ -85,15 +91,31 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
   const json = parseJson(body);
   const error = fieldOf(json, "error");
   const code = stringFieldOf(error, "code");
+  const errorType = stringFieldOf(error, "type");
+  const param = stringFieldOf(error, "param");
   const serverMessage = stringFieldOf(error, "message");
   const requestId = nonBlank(headers.get("x-request-id")) ??
     nonBlank(headers.get("x-oai-request-id"));
-  const context = { status, headers, body, ...(requestId === undefined ? {} : { requestId }) };
+  const context = {
+    status,
+    headers,
+    body,
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(code === undefined ? {} : { code }),
+    ...(errorType === undefined ? {} : { type: errorType }),
+    ...(param === undefined ? {} : { param }),
+  };
   const fail = (message: string, options: Omit<CodexWireErrorOptions, "status">) =>
     new CodexWireError(message, { ...context, ...options });
 
   if (code === "server_is_overloaded" || code === "slow_down") {
     return fail(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
+  }
+  if (status === 400 && code === "context_length_exceeded") {
+    // How the API refuses an oversized input up front; `response.failed` says it the same way.
+    return fail(messageOr(serverMessage, CONTEXT_WINDOW_EXCEEDED_MESSAGE), {
+      kind: "contextWindowExceeded",
+    });
   }
   if (status === 400) {
     return fail(messageOr(serverMessage, excerptOf(body) ?? INVALID_REQUEST_MESSAGE), {
@@ -123,7 +145,17 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
         kind: "usageNotIncluded",
       });
     }
-    return fail(failedMessage(status, serverMessage, body), { kind: "rateLimited" });
+    const retryAfterMs = parseRetryAfterMs(headers) ??
+      (serverMessage === undefined ? undefined : parseRetryDelayMs(serverMessage));
+    if (retryAfterMs === undefined) {
+      return fail(failedMessage(status, serverMessage, body), { kind: "rateLimited" });
+    }
+    return fail(
+      `${failedMessage(status, serverMessage, body)} (the server asks to wait ${
+        formatDelay(retryAfterMs)
+      })`,
+      { kind: "rateLimited", retryAfterMs },
+    );
   }
   return fail(failedMessage(status, serverMessage, body), {
     kind: "http",
@@ -132,8 +164,7 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
 }
 
 /**
- * Classifies a WebSocket frame `{"type":"error", "status": …, "error": {…}, "headers": {…}}`
- * (spec §2.6).
+ * Classifies a WebSocket frame `{"type":"error", "status": …, "error": {…}, "headers": {…}}`.
  *
  * - `error.code` `websocket_connection_limit_reached`, whatever the status: a retryable
  *   `stream` error without delay (reconnect and retry), with the server's message or

@@ -11,6 +11,7 @@ import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { SseDecoder, type SseMessage } from "../sse/sse_decoder.ts";
 import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
+import { describeNetworkFailure } from "../transport/network_reason.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
@@ -153,7 +154,7 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
     const error = new CodexWireError(
-      `Cannot reach ${turn.url}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `Cannot reach ${turn.url}: ${describeNetworkFailure(cause)}`,
       { kind: "network", retryable: true, cause },
     );
     telemetry?.onRequest?.({ attempt, url: turn.url, error, durationMs: elapsed(started) });
