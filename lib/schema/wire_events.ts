@@ -8,6 +8,27 @@
 
 import type { ResponseItem } from "./response_item.ts";
 
+/**
+ * Fields the API sends with every event. Optional: Codex's own test servers and older
+ * servers leave them out, and codexwire does not need them.
+ */
+export interface WireEventSequence {
+  /** The event's position in the stream, from 0. */
+  sequence_number?: number;
+}
+
+/** Where an item event belongs in the response's output. */
+export interface WireOutputPosition extends WireEventSequence {
+  /** The index of the item in the response's `output`. */
+  output_index?: number;
+}
+
+/** Where a delta belongs: its item, and the content (or summary) part within it. */
+export interface WireDeltaPosition extends WireOutputPosition {
+  /** The id of the item the delta belongs to. */
+  item_id?: string;
+}
+
 /** Token usage as the wire's `response.usage` writes it. */
 export interface WireUsage {
   /** Input tokens. */
@@ -23,7 +44,7 @@ export interface WireUsage {
 }
 
 /** `response.created`. */
-export interface ResponseCreatedWireEvent {
+export interface ResponseCreatedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.created";
   /** The response object (at least its `id` in practice). */
@@ -31,7 +52,7 @@ export interface ResponseCreatedWireEvent {
 }
 
 /** `response.output_item.added` / `response.output_item.done`. */
-export interface OutputItemWireEvent {
+export interface OutputItemWireEvent extends WireOutputPosition {
   /** The event type. */
   type: "response.output_item.added" | "response.output_item.done";
   /** The item. */
@@ -39,15 +60,17 @@ export interface OutputItemWireEvent {
 }
 
 /** `response.output_text.delta`. */
-export interface OutputTextDeltaWireEvent {
+export interface OutputTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.output_text.delta";
   /** The text added. */
   delta: string;
+  /** The index of the content part in the message. */
+  content_index?: number;
 }
 
 /** `response.reasoning_summary_text.delta`. */
-export interface ReasoningSummaryTextDeltaWireEvent {
+export interface ReasoningSummaryTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_summary_text.delta";
   /** The text added. */
@@ -57,15 +80,17 @@ export interface ReasoningSummaryTextDeltaWireEvent {
 }
 
 /** `response.reasoning_summary_part.added`. */
-export interface ReasoningSummaryPartAddedWireEvent {
+export interface ReasoningSummaryPartAddedWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_summary_part.added";
   /** The new part's index. */
   summary_index: number;
+  /** The new part, `{ type: "summary_text", text: "" }`. */
+  part?: { type: string; text?: string };
 }
 
 /** `response.reasoning_text.delta`. */
-export interface ReasoningTextDeltaWireEvent {
+export interface ReasoningTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_text.delta";
   /** The text added. */
@@ -75,7 +100,7 @@ export interface ReasoningTextDeltaWireEvent {
 }
 
 /** `response.completed`. */
-export interface ResponseCompletedWireEvent {
+export interface ResponseCompletedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.completed";
   /** The finished response. */
@@ -90,7 +115,7 @@ export interface ResponseCompletedWireEvent {
 }
 
 /** `response.failed`. */
-export interface ResponseFailedWireEvent {
+export interface ResponseFailedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.failed";
   /** The failed response, with its `error`. */
@@ -98,7 +123,7 @@ export interface ResponseFailedWireEvent {
 }
 
 /** `response.incomplete`. */
-export interface ResponseIncompleteWireEvent {
+export interface ResponseIncompleteWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.incomplete";
   /** The response, with `incomplete_details.reason`. */

@@ -1,6 +1,6 @@
 /**
  * Server-sent event bodies for scripted responses, written the way Codex's test
- * helpers write them (spec §11.1).
+ * helpers write them.
  *
  * @module
  */
@@ -8,7 +8,8 @@
 /**
  * A wire event as a plain JSON object: anything with a string `type`.
  *
- * The builders of `response_event_builders.ts` return objects of this shape.
+ * The encoders take any object with a string `type`, such as the events the builders of
+ * `response_event_builders.ts` return.
  */
 export interface WireEventLike {
   /** The wire event type, such as `"response.created"`; used as the SSE `event:` name. */
@@ -40,7 +41,7 @@ export interface WireEventLike {
  * assert.equal(encodeSseEvent({ type: "response.in_progress" }), "event: response.in_progress\n\n");
  * ```
  */
-export function encodeSseEvent(event: WireEventLike): string {
+export function encodeSseEvent<T extends { readonly type: string }>(event: T): string {
   const type = eventTypeOf(event);
   const json = JSON.stringify(event);
   // Compare the serialised form, not the keys: a field set to `undefined` is not
@@ -72,7 +73,9 @@ export function encodeSseEvent(event: WireEventLike): string {
  * );
  * ```
  */
-export function encodeSseEvents(events: readonly WireEventLike[]): string {
+export function encodeSseEvents<T extends { readonly type: string }>(
+  events: readonly T[],
+): string {
   let out = "";
   for (const event of events) out += encodeSseEvent(event);
   return out;

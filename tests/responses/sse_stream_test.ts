@@ -465,7 +465,7 @@ Deno.test("responses_stream_event_response_model_prefers_response_headers over t
 Deno.test("passthrough yields unmapped wire events untouched", async () => {
   const future = { type: "response.some_future_event", payload: { nested: [1, 2] } };
   await using server = await startMockResponsesServer({
-    responses: [{ events: [future, completedEvent("r")] }],
+    responses: [{ events: [future, completedEvent("r")], sequenceNumbers: false }],
   });
   const stream = testClient(server.url).stream({ model: "m", input: "x" }, { passthrough: true });
   const { events } = await collect(stream);
