@@ -49,9 +49,9 @@ ${commands}
 
 Options:
   -h, --help  Show this help
-  --version   Print the version
+  --version   Print the version (anywhere on the command line)
 
-Run "<COMMAND> --help" for a command's options.
+Run "codexwire help <COMMAND>" or "<COMMAND> --help" for a command's options.
 `;
 }
 
@@ -71,6 +71,17 @@ Run "<COMMAND> --help" for a command's options.
  * ```
  */
 export async function main(args: readonly string[], context: CliContext): Promise<number> {
+  // `--version` wins anywhere on the line (up to a `--`); no arguments at all is a request
+  // for help.
+  const endOfOptions = args.indexOf("--");
+  if ((endOfOptions === -1 ? args : args.slice(0, endOfOptions)).includes("--version")) {
+    await context.stdout.write(`codexwire ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (args.length === 0) {
+    await context.stdout.write(topLevelHelp());
+    return EXIT_OK;
+  }
   // Top-level options come before the command; the rest belongs to the command.
   const commandIndex = args.findIndex((arg) => !arg.startsWith("-"));
   const head = commandIndex === -1 ? args : args.slice(0, commandIndex);
@@ -83,21 +94,30 @@ export async function main(args: readonly string[], context: CliContext): Promis
       await context.stdout.write(topLevelHelp());
       return EXIT_OK;
     }
-    if (values.version === true) {
-      await context.stdout.write(`codexwire ${VERSION}\n`);
-      return EXIT_OK;
-    }
     if (commandIndex === -1) {
       throw new UsageError(`Missing COMMAND: choose one of ${Object.keys(COMMANDS).join(", ")}`);
     }
-    const name = args[commandIndex];
+    let name = args[commandIndex];
+    let rest = args.slice(commandIndex + 1);
+    if (name === "help" && !Object.hasOwn(COMMANDS, "help")) {
+      // `help` alone is the top-level help; `help COMMAND` is `COMMAND --help`.
+      if (rest.length === 0) {
+        await context.stdout.write(topLevelHelp());
+        return EXIT_OK;
+      }
+      if (rest.length > 1) {
+        throw new UsageError(`"help" takes one COMMAND, got ${rest.length}: write help ${rest[0]}`);
+      }
+      name = rest[0];
+      rest = ["--help"];
+    }
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (command === undefined) {
       throw new UsageError(
         `Unknown command "${name}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
       );
     }
-    return await command.run(args.slice(commandIndex + 1), context);
+    return await command.run(rest, context);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const palette = createPalette(colorEnabled(context.stderr, context.env));

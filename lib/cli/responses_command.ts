@@ -36,6 +36,19 @@ const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 const DEFAULT_REASONING_EFFORT = "medium";
 const DEFAULT_REASONING_SUMMARY = "auto";
+const DEFAULT_RETRIES = 5;
+/** The values `--reasoning-effort` takes (`off` sends no reasoning settings). */
+export const REASONING_EFFORTS: readonly string[] = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "off",
+];
+/** The values `--reasoning-summary` takes (`none` asks for no summary). */
+export const REASONING_SUMMARIES: readonly string[] = ["auto", "concise", "detailed", "none"];
 
 /** The options of `responses`, in help order. */
 export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
@@ -58,7 +71,7 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     valueName: "LEVEL",
     description:
-      "Reasoning effort: minimal, low, medium, high, …; off sends no reasoning settings, for models without reasoning",
+      "Reasoning effort: none, minimal, low, medium, high or xhigh; off sends no reasoning settings, for models without reasoning",
     defaultText: DEFAULT_REASONING_EFFORT,
   },
   {
@@ -96,6 +109,14 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     valueName: "MS",
     description: "Fail when no event arrives for this many milliseconds",
     defaultText: String(DEFAULT_IDLE_TIMEOUT_MS),
+  },
+  {
+    name: "retries",
+    type: "string",
+    valueName: "N",
+    description:
+      "The most retries in all, before an answer (a failed connection, a 5xx) and of a broken stream; 0 tries once",
+    defaultText: String(DEFAULT_RETRIES),
   },
   {
     name: "json",
@@ -147,9 +168,12 @@ Environment:
   NO_COLOR         Set to anything to turn colors off
 
 Output:
-  By default the assistant's text streams to stdout; stderr shows the reasoning
-  header while the model thinks, "reconnecting n/max" on retries, then token usage,
-  rate limits, and the server's model when it differs from --model.
+  By default the assistant's text goes to stdout, once: on a terminal it streams and
+  a retry erases the abandoned partial text; to a pipe or a file it is written when
+  the response ends. stderr shows the reasoning header while the model thinks, each
+  retry as "reconnecting n/max in <delay> (<layer> retry i/m): <why>" (one status
+  line on a terminal), then token usage, rate limits, and the server's model when it
+  differs from --model.
   With --json, stdout has one JSON object per event; a failure ends with
   {"type":"error","kind":...,"message":...}.
 
@@ -172,6 +196,7 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
+  retries: number;
   compression: RequestCompression;
   /** The server to ask, or `undefined` for the offline demo. */
   online: { baseUrl: string | undefined; apiKey: string | undefined } | undefined;
@@ -258,6 +283,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     transport: "sse",
     compression: settings.compression,
     idleTimeoutMs: settings.idleTimeoutMs,
+    retry: { maxRetries: settings.retries },
   });
   try {
     for await (const event of client.stream(settings.request, { signal: context.signal })) {
@@ -311,6 +337,7 @@ async function resolveSettings(
     "--idle-timeout-ms",
     DEFAULT_IDLE_TIMEOUT_MS,
   );
+  const retries = parseRetries(string("retries"));
   const reasoning = resolveReasoning(string("reasoning-effort"), string("reasoning-summary"));
   const model = nonEmpty(string("model"), "--model") ?? DEFAULT_MODEL;
   const instructions = string("instructions");
@@ -363,6 +390,7 @@ async function resolveSettings(
     request,
     json: values.json === true,
     idleTimeoutMs,
+    retries,
     compression: compress,
     online,
     offline,
@@ -373,6 +401,8 @@ function resolveReasoning(
   effort: string | undefined,
   summary: string | undefined,
 ): ReasoningOptions | null {
+  checkChoice(effort, "--reasoning-effort", REASONING_EFFORTS);
+  checkChoice(summary, "--reasoning-summary", REASONING_SUMMARIES);
   if (effort === "off") {
     if (summary !== undefined) {
       throw new UsageError(
@@ -406,6 +436,22 @@ async function resolvePrompt(positionals: readonly string[], context: CliContext
     throw new UsageError("The prompt read from stdin is empty: pipe some text, or pass PROMPT");
   }
   return text;
+}
+
+function checkChoice(value: string | undefined, flag: string, allowed: readonly string[]): void {
+  if (value === undefined || allowed.includes(value)) return;
+  throw new UsageError(
+    `${flag} must be one of ${allowed.join(", ")}, got "${value}"`,
+  );
+}
+
+function parseRetries(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RETRIES;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) {
+    throw new UsageError(`--retries must be a whole number of 0 or more, got "${value}"`);
+  }
+  return number;
 }
 
 function parsePositiveInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -139,6 +139,10 @@ export interface ReconnectingEvent {
   attempt: number;
   /** How many retries this layer allows. */
   maxAttempts: number;
+  /** Which retry of this response this is, both layers counted, from 1. */
+  retry: number;
+  /** The most retries this response may make in all (`RetryOptions.maxRetries`). */
+  maxRetries: number;
   /** How long the client waits before it, in milliseconds. */
   delayMs: number;
   /** What failed. */

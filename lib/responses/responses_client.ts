@@ -179,9 +179,13 @@ export class ResponsesClient {
 }
 
 function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
+  const requestMaxRetries = Math.min(retry.requestMaxRetries ?? 4, MAX_RETRIES);
+  const streamMaxRetries = Math.min(retry.streamMaxRetries ?? 5, MAX_RETRIES);
   const resolved: Required<RetryOptions> = {
-    requestMaxRetries: Math.min(retry.requestMaxRetries ?? 4, MAX_RETRIES),
-    streamMaxRetries: Math.min(retry.streamMaxRetries ?? 5, MAX_RETRIES),
+    requestMaxRetries,
+    streamMaxRetries,
+    // Without a budget, every layer may spend all its retries: the worst case in all.
+    maxRetries: retry.maxRetries ?? (requestMaxRetries + 1) * (streamMaxRetries + 1) - 1,
     baseDelayMs: retry.baseDelayMs ?? 200,
     honorRetryAfter: retry.honorRetryAfter ?? true,
     maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
@@ -191,6 +195,7 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
     const name of [
       "requestMaxRetries",
       "streamMaxRetries",
+      "maxRetries",
       "baseDelayMs",
       "maxRetryAfterMs",
     ] as const

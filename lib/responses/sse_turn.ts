@@ -24,6 +24,13 @@ export interface RetryOptions {
   requestMaxRetries?: number;
   /** Retries of a whole response after a retryable failure. @default 5 */
   streamMaxRetries?: number;
+  /**
+   * The most retries of one response in all, both layers counted: a budget that ends
+   * the retrying before the layers' own limits do.
+   *
+   * @default {(requestMaxRetries + 1) * (streamMaxRetries + 1) - 1, every retry the layers allow}
+   */
+  maxRetries?: number;
   /** The delay before the first retry, doubled after each. @default 200 */
   baseDelayMs?: number;
   /** Wait as long as `retry-after-ms` / `Retry-After` ask, when present. @default true */
@@ -71,6 +78,8 @@ export async function* streamSseTurn(
   turn: SseTurn,
 ): AsyncGenerator<ResponseEvent, void, undefined> {
   const { retry, signal } = turn;
+  // Retries made so far, both layers counted, against the budget `retry.maxRetries`.
+  let retries = 0;
   for (let streamRetry = 0;; streamRetry++) {
     let failure: CodexWireError;
     try {
@@ -81,9 +90,21 @@ export async function* streamSseTurn(
           response = outcome;
           break;
         }
-        if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
+        if (
+          !isRequestRetryable(outcome) || attempt > retry.requestMaxRetries ||
+          retries >= retry.maxRetries
+        ) throw outcome;
         const delayMs = retryDelayMs(turn, outcome, attempt);
-        yield reconnecting(turn, "request", attempt, retry.requestMaxRetries, delayMs, outcome);
+        retries++;
+        yield reconnecting(
+          turn,
+          "request",
+          attempt,
+          retry.requestMaxRetries,
+          delayMs,
+          outcome,
+          retries,
+        );
         await abortableSleep(delayMs, signal);
       }
       turn.onHeaders(response.headers);
@@ -102,14 +123,24 @@ export async function* streamSseTurn(
     } catch (error) {
       failure = toCodexWireError(error, signal);
       if (
-        failure.kind === "aborted" || !failure.retryable || streamRetry >= retry.streamMaxRetries
+        failure.kind === "aborted" || !failure.retryable ||
+        streamRetry >= retry.streamMaxRetries || retries >= retry.maxRetries
       ) {
         throw failure;
       }
     }
     const delayMs = failure.retryAfterMs ??
       backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
-    yield reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure);
+    retries++;
+    yield reconnecting(
+      turn,
+      "stream",
+      streamRetry + 1,
+      retry.streamMaxRetries,
+      delayMs,
+      failure,
+      retries,
+    );
     await abortableSleep(delayMs, signal);
   }
 }
@@ -121,9 +152,11 @@ function reconnecting(
   maxAttempts: number,
   delayMs: number,
   error: CodexWireError,
+  retry: number,
 ): ResponseEvent {
   turn.telemetry?.onRetry?.({ layer, attempt, maxAttempts, delayMs, error });
-  return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
+  const maxRetries = turn.retry.maxRetries;
+  return { type: "reconnecting", layer, attempt, maxAttempts, retry, maxRetries, delayMs, error };
 }
 
 // Transport-level retries (spec §10.1): 5xx and network failures only; never 429 or

@@ -174,14 +174,13 @@ Deno.test("responses --reasoning-effort off sends no reasoning settings", async 
   assert.equal("instructions" in body, false);
 });
 
-Deno.test("responses shows retries as reconnecting lines and starts the answer over", async () => {
+Deno.test("responses writes the answer once to a pipe after a retry, and numbers the retries in all", async () => {
   const memory = memoryContext();
   const code = await runResponsesCommand(["--scenario", "reconnect", "hi"], memory.context);
   assert.equal(code, 0);
   const lines = memory.stdout.text.split("\n");
-  assert.equal(lines.length, 3);
-  assert.ok(lines[1].startsWith(lines[0]), "the broken attempt's text starts the final one");
-  assert.equal(lines[2], "");
+  assert.equal(lines.length, 2, "the broken attempt's text is not in the output");
+  assert.equal(lines[1], "");
   const stderr = memory.stderr.text.split("\n");
   assert.match(
     stderr[0],
@@ -189,12 +188,44 @@ Deno.test("responses shows retries as reconnecting lines and starts the answer o
   );
   assert.match(
     stderr[1],
-    /^reconnecting 1\/4 in 150 ms: Request failed with HTTP 503 Service Unavailable/,
+    /^reconnecting 1\/5 in 150 ms \(no answer: request retry 1\/4\): Request failed with HTTP 503 Service Unavailable/,
   );
   assert.match(
     stderr[2],
-    /^reconnecting 1\/5 in \d+ ms: stream closed before response\.completed \(the answer starts over\)$/,
+    /^reconnecting 2\/5 in \d+ ms \(stream broke: stream retry 1\/5\): stream closed before response\.completed$/,
   );
+});
+
+Deno.test("responses --retries sets the budget of retries in all", async () => {
+  const memory = memoryContext();
+  const code = await runResponsesCommand(
+    ["--scenario", "reconnect", "--retries", "1", "hi"],
+    memory.context,
+  );
+  assert.equal(code, 1);
+  const stderr = memory.stderr.text.split("\n");
+  assert.match(stderr[1], /^reconnecting 1\/1 in 150 ms \(no answer: request retry 1\/4\)/);
+  assert.match(stderr[2], /^error: stream closed before response\.completed$/);
+  assert.equal(stderr.filter((line) => line.startsWith("reconnecting")).length, 1);
+});
+
+Deno.test("responses validates the enum flags and names the values they take", async () => {
+  for (
+    const [flag, value, allowed] of [
+      ["--reasoning-effort", "extreme", "none, minimal, low, medium, high, xhigh, off"],
+      ["--reasoning-summary", "verbose", "auto, concise, detailed, none"],
+    ]
+  ) {
+    const memory = memoryContext();
+    const code = await runResponsesCommand([flag, value, "hi"], memory.context);
+    assert.equal(code, 2);
+    assert.equal(
+      memory.stderr.text,
+      `error: ${flag} must be one of ${allowed}, got "${value}"\nhint: see "responses --help" for the options\n`,
+    );
+  }
+  const memory = memoryContext();
+  assert.equal(await runResponsesCommand(["--retries", "-1", "hi"], memory.context), 2);
 });
 
 Deno.test("responses --scenario replays the demo even with an API key, and says the key is unused", async () => {
@@ -222,6 +253,8 @@ Deno.test("responses stops on Ctrl-C and exits 130", async (t) => {
         const memory = memoryContext({
           env: { OPENAI_BASE_URL: server.url },
           signal: interrupt.signal,
+          // A terminal, where the text streams as it arrives (a pipe gets it at the end).
+          stdoutIsTerminal: !json,
           onStdout: (text) => {
             if (text.includes("Partial")) interrupt.abort();
           },
