@@ -315,7 +315,8 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
     case "invalidRequest":
       return "check --model and the reasoning flags (--reasoning-effort off for models without reasoning)";
     case "http":
-      return error.status === 404
+      // A 404, or a 2xx page that is not an event stream: the URL points elsewhere.
+      return error.status === 404 || (error.status !== undefined && error.status < 300)
         ? `check the base URL: requests go to ${baseUrl}/responses`
         : undefined;
     default:

@@ -14,10 +14,10 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `usageLimitReached`: a 429 whose body says `usage_limit_reached`; carries `rateLimits`.
  * - `rateLimited`: any other 429 (not retried, as in Codex).
  * - `unauthorized`: a 401; check the API key.
- * - `http`: any other non-2xx answer (5xx are retried).
+ * - `http`: any other non-2xx answer (5xx are retried), or a 2xx answer that is not
+ *   an event stream, such as the HTML or JSON page of a wrong base URL (not retried).
  * - `stream`: the event stream broke: early end, bad bytes, `response.failed` of the
- *   generic kind, a `response.incomplete` that may not repeat, an answer that is not an
- *   event stream.
+ *   generic kind, a `response.incomplete` that may not repeat.
  * - `incomplete`: the response stopped early for a reason that would repeat
  *   (`max_output_tokens`, `content_filter`; the reason is in `code`); not retried, and
  *   `partialText` holds the answer so far when `finalResponse()` gathered it.

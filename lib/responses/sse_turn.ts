@@ -228,6 +228,16 @@ async function readText(response: Response, signal: AbortSignal | undefined): Pr
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
 const BODY_EXCERPT_CHARS = 2000;
+/** The most of a page that is not an event stream an error keeps, in characters. */
+const BODY_LIMIT_CHARS = 64 * 1024;
+/** How many characters (after leading blanks) tell an event stream from a page. */
+const SNIFF_CHARS = 6;
+/** An event stream starts with a comment or a known field (after a BOM and blank lines). */
+const EVENT_STREAM_START_REGEXP = /^\uFEFF?\s*(?::|(?:event|data|id|retry)(?::|\r|\n|$))/;
+
+function looksLikeEventStream(head: string): boolean {
+  return EVENT_STREAM_START_REGEXP.test(head);
+}
 
 // The SSE body of a 2xx answer (spec §1.6), read one chunk at a time: `completed` ends
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
@@ -243,6 +253,8 @@ class SseBody {
   #mapper: WireEventMapper;
   #remembered: CodexWireError | undefined;
   #completed = false;
+  // Reads made while sniffing the body, handed to `next()` before any new read.
+  #pending: ReadableStreamReadResult<Uint8Array>[] = [];
 
   constructor(turn: SseTurn) {
     this.#turn = turn;
@@ -255,26 +267,67 @@ class SseBody {
     return this.#completed;
   }
 
-  /** Checks the answer is an event stream and starts reading it. */
+  /**
+   * Starts reading the answer. One labelled with another content type is sniffed: a
+   * valid event stream under the wrong label still streams, while a page (HTML, JSON, a
+   * wrong base URL) fails at once, not retryable, since asking again gets the same page.
+   */
   async open(response: Response): Promise<void> {
-    const contentType = response.headers.get("content-type");
-    if (contentType !== null && !EVENT_STREAM_REGEXP.test(contentType)) {
-      const text = await readText(response, this.#turn.signal);
-      throw new CodexWireError(
-        `Expected an event stream but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
-          text.slice(0, BODY_EXCERPT_CHARS)
-        }`,
-        {
-          kind: "stream",
-          retryable: true,
-          status: response.status,
-          headers: response.headers,
-          body: text,
-        },
-      );
-    }
     if (response.body === null) throw streamClosedError();
     this.#reader = response.body.getReader();
+    const contentType = response.headers.get("content-type");
+    if (contentType === null || EVENT_STREAM_REGEXP.test(contentType)) return;
+    const head = await this.#readHead();
+    if (looksLikeEventStream(head)) return;
+    const text = await this.#readPage();
+    throw new CodexWireError(
+      `Expected an event stream from ${this.#turn.url} but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
+        text.slice(0, BODY_EXCERPT_CHARS)
+      }`,
+      {
+        kind: "http",
+        status: response.status,
+        headers: response.headers,
+        body: text,
+      },
+    );
+  }
+
+  // Reads the first bytes (within the idle timeout) until they say what the body is,
+  // keeping them for `next()`; returns them as text.
+  async #readHead(): Promise<string> {
+    const decoder = new TextDecoder();
+    const waitStarted = performance.now();
+    let head = "";
+    while (head.trimStart().length < SNIFF_CHARS) {
+      const result = await readWithIdleTimeout(
+        this.#reader!,
+        this.#turn.idleTimeoutMs,
+        waitStarted,
+      );
+      this.#pending.push(result);
+      if (result.done) break;
+      head += decoder.decode(result.value, { stream: true });
+    }
+    return head;
+  }
+
+  // The rest of a body that is not an event stream, at most BODY_LIMIT_CHARS of it.
+  async #readPage(): Promise<string> {
+    const decoder = new TextDecoder();
+    let text = "";
+    try {
+      for (;;) {
+        const { done, value } = this.#pending.shift() ?? await this.#reader!.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        if (text.length >= BODY_LIMIT_CHARS) break;
+      }
+    } catch (cause) {
+      if (this.#turn.signal?.aborted) throw abortedError(this.#turn.signal);
+      text += `(the rest of the body could not be read: ${String(cause)})`;
+    }
+    return text + decoder.decode();
   }
 
   /**
@@ -288,7 +341,7 @@ class SseBody {
     const out: ResponseEvent[] = [];
     try {
       while (out.length === 0) {
-        const { done, value } = await readWithIdleTimeout(
+        const { done, value } = this.#pending.shift() ?? await readWithIdleTimeout(
           this.#reader!,
           turn.idleTimeoutMs,
           waitStarted,

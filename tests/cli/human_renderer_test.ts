@@ -58,6 +58,13 @@ Deno.test("HumanRenderer gives a next step for the failures that have one", asyn
       hint: "check the base URL: requests go to http://127.0.0.1:9/v1/responses",
     },
     {
+      error: new CodexWireError("Expected an event stream from http://x/v1/responses but …", {
+        kind: "http",
+        status: 200,
+      }),
+      hint: "check the base URL: requests go to http://127.0.0.1:9/v1/responses",
+    },
+    {
       error: new CodexWireError("stream closed before response.completed", { kind: "stream" }),
       hint: undefined,
     },
