@@ -18,6 +18,7 @@ import {
 } from "./responses_session.ts";
 import type { RetryOptions } from "./sse_turn.ts";
 import { DEFAULT_MAX_EVENT_SIZE } from "../sse/sse_decoder.ts";
+import { checkDelayMs, checkTimeoutMs } from "../transport/timeout.ts";
 
 /** Options of {@linkcode ResponsesClient}. */
 export interface ResponsesClientOptions {
@@ -44,8 +45,18 @@ export interface ResponsesClientOptions {
   compressionThresholdBytes?: number;
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
-  /** How long to wait for each event before failing with `idleTimeout`. @default 300000 */
+  /**
+   * How long to wait for each event (and each chunk of a body that is not an event
+   * stream) before failing with `idleTimeout`: up to 2147483647, or `Infinity` for no
+   * timeout. @default 300000
+   */
   idleTimeoutMs?: number;
+  /**
+   * How long to wait for response headers, from sending the request, before failing with
+   * a retryable `headersTimeout`: up to 2147483647, or `Infinity` for no timeout.
+   * @default 60000
+   */
+  headersTimeoutMs?: number;
   /** The most characters one SSE event may hold. @default {64 * 1024 * 1024} */
   maxEventSize?: number;
   /** Telemetry hooks, called beside the LogTape logging of {@linkcode logTelemetry}. */
@@ -68,6 +79,9 @@ export interface ResponsesClientOptions {
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const MAX_RETRIES = 100;
+const OWNER = "ResponsesClient";
+/** The default of `headersTimeoutMs`: one minute. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /**
  * A Responses API client over HTTP + SSE with the Codex client's behaviour: request shape
@@ -97,12 +111,12 @@ export class ResponsesClient {
    * @throws {RangeError} When a numeric option is out of range.
    */
   constructor(options: ResponsesClientOptions = {}) {
-    const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    if (!(idleTimeoutMs > 0)) {
-      throw new RangeError(
-        `Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds, got ${idleTimeoutMs}`,
-      );
-    }
+    const idleTimeoutMs = checkTimeoutMs(OWNER, "idleTimeoutMs", options.idleTimeoutMs ?? 300_000);
+    const headersTimeoutMs = checkTimeoutMs(
+      OWNER,
+      "headersTimeoutMs",
+      options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    );
     const retry = resolveRetry(options.retry ?? {});
     const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     const query = Object.entries(options.queryParams ?? {}).map(([k, v]) => `${k}=${v}`).join("&");
@@ -150,6 +164,7 @@ export class ResponsesClient {
       }),
       retry,
       idleTimeoutMs,
+      headersTimeoutMs,
       maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
       telemetry: combineTelemetry([logTelemetry(), options.telemetry]),
     };
@@ -202,5 +217,8 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
       );
     }
   }
+  // Past 2³¹−1 ms a timer fires at once: say so instead.
+  checkDelayMs(OWNER, "retry.baseDelayMs", resolved.baseDelayMs);
+  checkDelayMs(OWNER, "retry.maxRetryAfterMs", resolved.maxRetryAfterMs);
   return resolved;
 }

@@ -51,6 +51,8 @@ export interface SessionContext {
   retry: Required<RetryOptions>;
   /** The per-event idle timeout. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers. */
+  headersTimeoutMs: number;
   /** The SSE event size bound. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -112,34 +114,43 @@ export class ResponsesSession {
     // Serialised once per response, and encoded again only if the server refused zstd.
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
-    return new ResponseStream(streamSseTurn({
-      url: context.url,
-      fetch: context.fetch,
-      request: async () => {
-        const headers = context.baseHeaders(extra);
-        if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-        json ??= context.bodyJson(request);
-        if (encoded?.refused !== context.encoder.refused) {
-          encoded = {
-            refused: context.encoder.refused,
-            body: context.encoder.encode(json, headers),
-          };
-        }
-        const { body, headers: contentHeaders } = await encoded.body;
-        for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
-        return { headers, body };
-      },
-      onEncodingRefused: () => context.encoder.refuse(),
-      onHeaders: (headers) => {
-        const state = headers.get("x-codex-turn-state");
-        if (state !== null && this.#turnState === undefined) this.#turnState = state;
-      },
-      retry: context.retry,
-      idleTimeoutMs: context.idleTimeoutMs,
-      maxEventSize: context.maxEventSize,
-      telemetry: context.telemetry,
-      signal: options.signal,
-      passthrough: options.passthrough ?? false,
-    }));
+    // Leaving the iteration aborts this controller, so a pending read stops at once.
+    const cancel = new AbortController();
+    const signal = options.signal === undefined
+      ? cancel.signal
+      : AbortSignal.any([options.signal, cancel.signal]);
+    return new ResponseStream(
+      streamSseTurn({
+        url: context.url,
+        fetch: context.fetch,
+        request: async () => {
+          const headers = context.baseHeaders(extra);
+          if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+          json ??= context.bodyJson(request);
+          if (encoded?.refused !== context.encoder.refused) {
+            encoded = {
+              refused: context.encoder.refused,
+              body: context.encoder.encode(json, headers),
+            };
+          }
+          const { body, headers: contentHeaders } = await encoded.body;
+          for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
+          return { headers, body };
+        },
+        onEncodingRefused: () => context.encoder.refuse(),
+        onHeaders: (headers) => {
+          const state = headers.get("x-codex-turn-state");
+          if (state !== null && this.#turnState === undefined) this.#turnState = state;
+        },
+        retry: context.retry,
+        idleTimeoutMs: context.idleTimeoutMs,
+        headersTimeoutMs: context.headersTimeoutMs,
+        maxEventSize: context.maxEventSize,
+        telemetry: context.telemetry,
+        signal,
+        passthrough: options.passthrough ?? false,
+      }),
+      { cancel: () => cancel.abort() },
+    );
   }
 }
