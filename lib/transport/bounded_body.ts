@@ -110,3 +110,48 @@ async function readWithin(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Reads a whole body of at most `maxBytes` bytes, or stops reading (and cancels it) as
+ * soon as it is larger: memory stays within `maxBytes`.
+ *
+ * @param body The body stream (`null` reads as empty).
+ * @param maxBytes The most bytes allowed.
+ * @returns The bytes, or `undefined` when the body is larger.
+ *
+ * @example Usage
+ * ```ts
+ * import { readBytesUpTo } from "./bounded_body.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal((await readBytesUpTo(new Response("abc").body, 3))?.length, 3);
+ * assert.equal(await readBytesUpTo(new Response("abcd").body, 3), undefined);
+ * ```
+ */
+export async function readBytesUpTo(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) return undefined;
+      chunks.push(value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
