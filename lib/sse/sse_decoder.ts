@@ -70,7 +70,8 @@ export class SseDecoder {
   #overflow: string | undefined;
   #previous: Uint8Array | undefined;
   #failure: CodexWireError | undefined;
-  #held: Uint8Array[] = [];
+  /** Small chunks without a line end, copied in one reused buffer (not one array each). */
+  #held: Uint8Array | undefined;
   #heldBytes = 0;
 
   /**
@@ -121,7 +122,8 @@ export class SseDecoder {
       bytes.length < COALESCE_BYTES && this.#heldBytes + bytes.length < COALESCE_BYTES &&
       bytes.indexOf(LF) < 0 && bytes.indexOf(CR) < 0
     ) {
-      this.#held.push(bytes.slice());
+      this.#held ??= new Uint8Array(COALESCE_BYTES);
+      this.#held.set(bytes, this.#heldBytes);
       this.#heldBytes += bytes.length;
       return [];
     }
@@ -136,15 +138,10 @@ export class SseDecoder {
 
   /** The held bytes followed by `bytes`, in one array (no copy when nothing is held). */
   #takeHeld(bytes: Uint8Array): Uint8Array {
-    if (this.#held.length === 0) return bytes;
+    if (this.#heldBytes === 0) return bytes;
     const combined = new Uint8Array(this.#heldBytes + bytes.length);
-    let offset = 0;
-    for (const piece of this.#held) {
-      combined.set(piece, offset);
-      offset += piece.length;
-    }
-    combined.set(bytes, offset);
-    this.#held = [];
+    combined.set(this.#held!.subarray(0, this.#heldBytes));
+    combined.set(bytes, this.#heldBytes);
     this.#heldBytes = 0;
     return combined;
   }
@@ -158,7 +155,7 @@ export class SseDecoder {
    */
   end(): SseMessage[] {
     if (this.#failure !== undefined) throw this.#failure;
-    const held = this.#held.length === 0 ? [] : this.#pushNow(this.#takeHeld(new Uint8Array(0)));
+    const held = this.#heldBytes === 0 ? [] : this.#pushNow(this.#takeHeld(new Uint8Array(0)));
     if (this.#failure !== undefined) return held;
     const rest = this.#feed(this.#decode(new Uint8Array(0), false));
     return held.length === 0 ? rest : [...held, ...rest];
