@@ -70,7 +70,7 @@ function outcomeOf(error: unknown): string {
 async function errorBody(mib: number): Promise<Record<string, unknown>> {
   const piece = new Uint8Array(64 * 1024).fill(0x61);
   let sent = 0;
-  await using server = await startServer(() =>
+  await using server = startServer(() =>
     new Response(
       new ReadableStream({
         pull(controller) {
@@ -99,7 +99,7 @@ async function errorBody(mib: number): Promise<Record<string, unknown>> {
   return { before, after: peakRss(), outcome, bodyBytes, sentMiB: sent / MIB };
 }
 
-async function startServer(handler: () => Response) {
+function startServer(handler: () => Response) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     await request.body?.cancel();
     return handler();

@@ -63,7 +63,7 @@ export async function readBoundedText(
   let stopped: BoundedText["stopped"];
   try {
     for (;;) {
-      const result = await readWithin(reader, idleTimeoutMs);
+      const result = await readWithin(reader, idleTimeoutMs, signal);
       if (result === "stalled") {
         stopped = "stalled";
         break;
@@ -95,19 +95,34 @@ export async function readBoundedText(
   return stopped === undefined ? { text } : { text, stopped };
 }
 
+// One read, ended early by the idle timeout ("stalled") or the signal (a rejection).
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   idleTimeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array> | "stalled"> {
-  if (idleTimeoutMs === Infinity) return await reader.read();
+  signal?.throwIfAborted();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const stall = new Promise<"stalled">((resolve) => {
-    timer = setTimeout(() => resolve("stalled"), idleTimeoutMs);
-  });
+  let onAbort: (() => void) | undefined;
+  const waits: Promise<ReadableStreamReadResult<Uint8Array> | "stalled">[] = [reader.read()];
+  if (idleTimeoutMs !== Infinity) {
+    waits.push(
+      new Promise((resolve) => timer = setTimeout(() => resolve("stalled"), idleTimeoutMs)),
+    );
+  }
+  if (signal !== undefined) {
+    waits.push(
+      new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    );
+  }
   try {
-    return await Promise.race([reader.read(), stall]);
+    return await Promise.race(waits);
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }
 
