@@ -119,38 +119,36 @@ export class ResponsesSession {
     const signal = options.signal === undefined
       ? cancel.signal
       : AbortSignal.any([options.signal, cancel.signal]);
-    return new ResponseStream(
-      streamSseTurn({
-        url: context.url,
-        fetch: context.fetch,
-        request: async () => {
-          const headers = context.baseHeaders(extra);
-          if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-          json ??= context.bodyJson(request);
-          if (encoded?.refused !== context.encoder.refused) {
-            encoded = {
-              refused: context.encoder.refused,
-              body: context.encoder.encode(json, headers),
-            };
-          }
-          const { body, headers: contentHeaders } = await encoded.body;
-          for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
-          return { headers, body };
-        },
-        onEncodingRefused: () => context.encoder.refuse(),
-        onHeaders: (headers) => {
-          const state = headers.get("x-codex-turn-state");
-          if (state !== null && this.#turnState === undefined) this.#turnState = state;
-        },
-        retry: context.retry,
-        idleTimeoutMs: context.idleTimeoutMs,
-        headersTimeoutMs: context.headersTimeoutMs,
-        maxEventSize: context.maxEventSize,
-        telemetry: context.telemetry,
-        signal,
-        passthrough: options.passthrough ?? false,
-      }),
-      { cancel: () => cancel.abort() },
-    );
+    const events = streamSseTurn({
+      url: context.url,
+      fetch: context.fetch,
+      request: async () => {
+        const headers = context.baseHeaders(extra);
+        if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+        json ??= context.bodyJson(request);
+        if (encoded?.refused !== context.encoder.refused) {
+          encoded = {
+            refused: context.encoder.refused,
+            body: context.encoder.encode(json, headers),
+          };
+        }
+        const { body, headers: contentHeaders } = await encoded.body;
+        for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
+        return { headers, body };
+      },
+      onEncodingRefused: () => context.encoder.refuse(),
+      onHeaders: (headers) => {
+        const state = headers.get("x-codex-turn-state");
+        if (state !== null && this.#turnState === undefined) this.#turnState = state;
+      },
+      retry: context.retry,
+      idleTimeoutMs: context.idleTimeoutMs,
+      headersTimeoutMs: context.headersTimeoutMs,
+      maxEventSize: context.maxEventSize,
+      telemetry: context.telemetry,
+      signal,
+      passthrough: options.passthrough ?? false,
+    });
+    return new ResponseStream(events, { cancel: () => cancel.abort() });
   }
 }

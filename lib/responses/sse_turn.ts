@@ -13,7 +13,8 @@ import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
 import { readBoundedText } from "../transport/bounded_body.ts";
-import { redactUrl, redactUrlsIn } from "../transport/redact_url.ts";
+import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
 import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
@@ -169,8 +170,8 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
     const error = deadline.expired
-      ? headersTimeoutError(url, turn.headersTimeoutMs)
-      : networkError(url, turn.url, cause);
+      ? headersTimeoutError(turn.url, turn.headersTimeoutMs)
+      : networkError(turn.url, cause);
     telemetry?.onRequest?.({ attempt, url, error, durationMs: elapsed(started) });
     return error;
   } finally {
@@ -211,25 +212,6 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
 async function readText(response: Response, turn: SseTurn): Promise<string> {
   const { idleTimeoutMs, signal } = turn;
   return (await readBoundedText(response, { idleTimeoutMs, signal })).text;
-}
-
-function networkError(shownUrl: string, url: string, cause: unknown): CodexWireError {
-  // The fetch error's own text may quote the URL: it is redacted like the URL itself.
-  const detail = redactUrlsIn(cause instanceof Error ? cause.message : String(cause), [url]);
-  const safeCause = new Error(detail);
-  if (cause instanceof Error) safeCause.name = cause.name;
-  return new CodexWireError(`Cannot reach ${shownUrl}: ${detail}`, {
-    kind: "network",
-    retryable: true,
-    cause: safeCause,
-  });
-}
-
-function headersTimeoutError(shownUrl: string, headersTimeoutMs: number): CodexWireError {
-  return new CodexWireError(
-    `No response headers from ${shownUrl} within ${headersTimeoutMs} ms: the server accepted the request but did not answer; try again, or raise headersTimeoutMs`,
-    { kind: "headersTimeout", retryable: true },
-  );
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
