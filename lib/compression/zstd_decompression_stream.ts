@@ -35,7 +35,8 @@ export interface ZstdDecompressionOptions {
  *
  * It takes what the `zstd` CLI and Codex write: several frames in a row, frames without
  * a content size (as `zstd` writes when it reads a pipe), skippable frames. Memory stays
- * bounded by one window plus one block; output stops at `maxOutputBytes`.
+ * bounded by one window plus one block: it decodes at the reader's pace, one 128 KiB
+ * output chunk ahead at most. Output stops at `maxOutputBytes`.
  *
  * Faults error the stream with a `CodexWireError` of `kind: "compression"`
  * whose message starts with `Cannot decompress zstd body:`, the same on both engines:
