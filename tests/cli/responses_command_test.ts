@@ -164,12 +164,12 @@ Deno.test("responses says when the server used another model, and shows every ra
   );
 });
 
-Deno.test("responses --reasoning-effort off sends no reasoning settings", async () => {
+Deno.test("responses --reasoning-effort off sends an empty reasoning object, as Codex does", async () => {
   const run = await runAgainst([REASONING_THEN_TEXT], ["--reasoning-effort", "off", "--json"]);
   assert.equal(run.code, 0);
   const body = run.server.requests[0].json as Record<string, unknown>;
-  assert.equal(body.reasoning, null);
-  assert.deepEqual(body.include, []);
+  assert.deepEqual(body.reasoning, {});
+  assert.deepEqual(body.include, ["reasoning.encrypted_content"]);
   assert.equal(body.model, "gpt-5.2-codex");
   assert.equal("instructions" in body, false);
 });
