@@ -144,7 +144,7 @@ Deno.test("responses prints the final message when the server streams no text de
   assert.equal(run.stdout, "Whole answer\n");
 });
 
-Deno.test("responses says when the server used another model, and shows every rate-limit family", async () => {
+Deno.test("responses warns when the server routed to another model, says so at the end, and shows every rate-limit family", async () => {
   const run = await runAgainst([{
     headers: {
       "openai-model": "gpt-5.1-codex-mini",
@@ -158,7 +158,8 @@ Deno.test("responses says when the server used another model, and shows every ra
   assert.equal(run.code, 0);
   assert.equal(
     run.stderr,
-    "rate limit codex: primary 50% used of 1h\n" +
+    "warning: this request was routed to gpt-5.1-codex-mini instead of gpt-5.2-codex (Codex shows this when an account is flagged for potentially high-risk cyber activity; see https://chatgpt.com/cyber)\n" +
+      "rate limit codex: primary 50% used of 1h\n" +
       "rate limit codex_other (Sonic): primary 7% used\n" +
       "model: the server used gpt-5.1-codex-mini (gpt-5.2-codex was asked for)\n",
   );
