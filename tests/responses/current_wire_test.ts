@@ -13,7 +13,6 @@ import {
 import { bodyTypes, collect, testClient } from "../_helpers.ts";
 
 const OK = { events: [completedEvent("resp-1")] };
-const NO_RETRY = { retry: { streamMaxRetries: 0, requestMaxRetries: 0 } };
 const UUID_V7_REGEXP = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 type Body = Record<string, unknown> & { input: Record<string, unknown>[] };
