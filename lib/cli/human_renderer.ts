@@ -134,6 +134,14 @@ export class HumanRenderer implements ResponseRenderer {
       case "serverModel":
         this.#serverModel = event.model;
         break;
+      case "modelReroute":
+        await this.#endLines();
+        await this.#stderr.write(
+          `${
+            this.#palette.yellow("warning:")
+          } this request was routed to ${event.serverModel} instead of ${event.requestedModel} (Codex shows this when an account is flagged for potentially high-risk cyber activity; see https://chatgpt.com/cyber)\n`,
+        );
+        break;
       case "rateLimits":
         this.#rateLimits.set(event.snapshot.limitId, event.snapshot);
         break;
@@ -141,12 +149,17 @@ export class HumanRenderer implements ResponseRenderer {
         await this.#status.clear();
         await this.#abandonText();
         const { yellow, dim } = this.#palette;
+        const counter = event.layer === "connection"
+          ? `reconnecting ${event.attempt} (waiting for network)`
+          : `reconnecting ${event.retry}/${event.maxRetries}`;
         const layer = event.layer === "request"
-          ? `no answer: request retry ${event.attempt}/${event.maxAttempts}`
-          : `stream broke: stream retry ${event.attempt}/${event.maxAttempts}`;
-        const line = `${yellow(`reconnecting ${event.retry}/${event.maxRetries}`)} in ${
+          ? ` ${dim(`(no answer: request retry ${event.attempt}/${event.maxAttempts})`)}`
+          : event.layer === "stream"
+          ? ` ${dim(`(stream broke: stream retry ${event.attempt}/${event.maxAttempts})`)}`
+          : "";
+        const line = `${yellow(counter)} in ${
           formatDelay(event.delayMs)
-        } ${dim(`(${layer})`)}: ${event.error.message}`;
+        }${layer}: ${event.error.message}`;
         if (this.#stderr.isTerminal) await this.#status.show(line);
         else await this.#stderr.write(`${line}\n`);
         this.#newMessage = false;
@@ -179,7 +192,10 @@ export class HumanRenderer implements ResponseRenderer {
       const line = formatRateLimit(snapshot, nowMs);
       if (line !== undefined) lines.push(line);
     }
-    if (this.#serverModel !== undefined && this.#serverModel !== this.#requestedModel) {
+    if (
+      this.#serverModel !== undefined &&
+      !sameIgnoringAsciiCase(this.#serverModel, this.#requestedModel)
+    ) {
       lines.push(
         `model: the server used ${this.#serverModel} (${this.#requestedModel} was asked for)`,
       );
@@ -297,6 +313,8 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
       return "set OPENAI_API_KEY to a valid API key (or unset both OPENAI_API_KEY and OPENAI_BASE_URL to replay the offline demo)";
     case "network":
       return `check that ${baseUrl} is right (--base-url, OPENAI_BASE_URL) and reachable`;
+    case "headersTimeout":
+      return "the server took the request but did not answer; try again, or wait longer with --headers-timeout-ms";
     case "idleTimeout":
       return "the server went silent; try again, or wait longer with --idle-timeout-ms";
     case "rateLimited":
@@ -338,4 +356,9 @@ function assistantText(items: readonly ResponseItem[]): string {
         .join("")
     )
     .join("\n\n");
+}
+
+function sameIgnoringAsciiCase(a: string, b: string): boolean {
+  const lower = (char: string) => char.toLowerCase();
+  return a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
 }

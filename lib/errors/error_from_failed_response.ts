@@ -10,6 +10,7 @@ import {
   CYBER_POLICY_MESSAGE,
   INVALID_REQUEST_MESSAGE,
   messageOr,
+  MISALIGNMENT_POLICY_MESSAGE,
   QUOTA_EXCEEDED_MESSAGE,
   RESPONSE_FAILED_MESSAGE,
   SERVER_OVERLOADED_MESSAGE,
@@ -27,9 +28,10 @@ import { parseRetryDelayMs } from "./parse_retry_delay.ts";
  * | `context_length_exceeded` | `contextWindowExceeded` | no | the server's, else a fallback |
  * | `insufficient_quota` | `quotaExceeded` | no | "Quota exceeded. Check your plan and billing details." |
  * | `usage_not_included` | `usageNotIncluded` | no | the server's, else a fallback |
- * | `invalid_prompt` | `invalidRequest` | no | the server's, else "Invalid request." |
+ * | `invalid_prompt`, `bio_policy` | `invalidRequest` | no | the server's, else "Invalid request." |
  * | `server_is_overloaded`, `slow_down` | `serverOverloaded` | no | "Selected model is at capacity. Please try a different model." |
  * | `cyber_policy` | `cyberPolicy` | no | the server's, else "This request has been flagged for possible cybersecurity risk." |
+ * | `misalignment_policy_violation` | `misalignmentPolicyViolation` | no | the server's, else a fallback |
  * | anything else | `stream` | yes | the server's, else "response.failed event received" |
  *
  * Only `rate_limit_exceeded` sets `retryAfterMs`, read from the message by
@@ -82,6 +84,7 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
         ...server,
       });
     case "invalid_prompt":
+    case "bio_policy":
       return new CodexWireError(messageOr(message, INVALID_REQUEST_MESSAGE), {
         kind: "invalidRequest",
         ...server,
@@ -92,6 +95,11 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
     case "cyber_policy":
       return new CodexWireError(messageOr(message, CYBER_POLICY_MESSAGE), {
         kind: "cyberPolicy",
+        ...server,
+      });
+    case "misalignment_policy_violation":
+      return new CodexWireError(messageOr(message, MISALIGNMENT_POLICY_MESSAGE), {
+        kind: "misalignmentPolicyViolation",
         ...server,
       });
     default: {

@@ -11,8 +11,12 @@ import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { SseDecoder, type SseMessage } from "../sse/sse_decoder.ts";
 import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
-import { describeNetworkFailure } from "../transport/network_reason.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
+import { readBoundedText } from "../transport/bounded_body.ts";
+import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
+import { redactUrl } from "../transport/redact_url.ts";
+import { redirectError } from "../transport/redirect_error.ts";
+import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
@@ -39,6 +43,19 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
   /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
   random?: () => number;
+  /**
+   * How connection failures (no answer at all: refused, reset, DNS) are retried before
+   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
+   * `unbounded`: as Codex does today, they are retried without limit, waiting
+   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
+   * up `requestMaxRetries`; only the signal stops them.
+   * @default {"bounded"}
+   */
+  connectionRetries?: "bounded" | "unbounded";
+  /** The first wait of an unbounded connection retry. @default 5000 */
+  connectionBaseDelayMs?: number;
+  /** The longest wait of an unbounded connection retry. @default 60000 */
+  connectionMaxDelayMs?: number;
 }
 
 /** Everything one streamed response needs; built by `ResponsesSession`. */
@@ -57,6 +74,8 @@ export interface SseTurn {
   retry: Required<RetryOptions>;
   /** The per-event idle timeout in milliseconds. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers, in milliseconds. */
+  headersTimeoutMs: number;
   /** The most characters one SSE event may hold. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -84,11 +103,32 @@ export async function* streamSseTurn(
     let failure: CodexWireError;
     try {
       let response: Response | undefined;
+      let connectionRetry = 0;
       for (let attempt = 1; response === undefined; attempt++) {
-        const outcome = await sendAttempt(turn, attempt);
+        const outcome = await sendAttempt(turn, attempt + connectionRetry);
         if (outcome instanceof Response) {
           response = outcome;
           break;
+        }
+        if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
+          // Waiting for the network: these retries do not use up the request budget.
+          connectionRetry++;
+          attempt--;
+          const delayMs = Math.min(
+            retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+            retry.connectionMaxDelayMs,
+          );
+          yield reconnecting(
+            turn,
+            "connection",
+            connectionRetry,
+            Infinity,
+            delayMs,
+            outcome,
+            retries,
+          );
+          await abortableSleep(delayMs, signal);
+          continue;
         }
         if (
           !isRequestRetryable(outcome) || attempt > retry.requestMaxRetries ||
@@ -109,7 +149,7 @@ export async function* streamSseTurn(
       }
       turn.onHeaders(response.headers);
       for (const event of eventsFromResponseHeaders(response.headers)) yield event;
-      const body = new SseBody(turn);
+      const body = new SseBody(turn, response.headers);
       try {
         await body.open(response);
         do {
@@ -129,8 +169,9 @@ export async function* streamSseTurn(
         throw failure;
       }
     }
-    const delayMs = failure.retryAfterMs ??
-      backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    const delayMs = failure.retryAfterMs !== undefined
+      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
+      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
     retries++;
     yield reconnecting(
       turn,
@@ -147,7 +188,7 @@ export async function* streamSseTurn(
 
 function reconnecting(
   turn: SseTurn,
-  layer: "request" | "stream",
+  layer: "request" | "stream" | "connection",
   attempt: number,
   maxAttempts: number,
   delayMs: number,
@@ -159,11 +200,11 @@ function reconnecting(
   return { type: "reconnecting", layer, attempt, maxAttempts, retry, maxRetries, delayMs, error };
 }
 
-// Transport-level retries (spec §10.1): 5xx and network failures only; never 429 or
-// other 4xx.
+// Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
+// too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
-  if (error.kind === "network") return true;
-  return error.kind === "http" && error.status !== undefined && error.status >= 500;
+  if (error.kind === "network" || error.kind === "headersTimeout") return true;
+  return error.status !== undefined && error.status >= 500 && error.status <= 599;
 }
 
 function retryDelayMs(turn: SseTurn, error: CodexWireError, attempt: number): number {
@@ -181,30 +222,46 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   if (signal?.aborted) throw abortedError(signal);
   const { headers, body } = await turn.request();
   const started = performance.now();
+  const url = redactUrl(turn.url);
   let response: Response;
+  const deadline = startDeadline(turn.headersTimeoutMs, signal);
   try {
-    response = await turn.fetch(turn.url, { method: "POST", headers, body, signal });
+    response = await turn.fetch(turn.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: deadline.signal,
+      // A redirect would carry the prompt and credentials elsewhere: refused below.
+      redirect: "manual",
+    });
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
-    const error = new CodexWireError(
-      `Cannot reach ${turn.url}: ${describeNetworkFailure(cause)}`,
-      { kind: "network", retryable: true, cause },
-    );
-    telemetry?.onRequest?.({ attempt, url: turn.url, error, durationMs: elapsed(started) });
+    const error = deadline.expired
+      ? headersTimeoutError(turn.url, turn.headersTimeoutMs)
+      : networkError(turn.url, cause);
+    telemetry?.onRequest?.({ attempt, url, error, durationMs: elapsed(started) });
     return error;
+  } finally {
+    deadline.clear();
   }
   const durationMs = elapsed(started);
+  const redirect = redirectError(response, turn.url);
+  if (redirect !== undefined) {
+    response.body?.cancel().catch(() => {});
+    telemetry?.onRequest?.({ attempt, url, status: response.status, error: redirect, durationMs });
+    return redirect;
+  }
   if (response.ok) {
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return response;
   }
-  const text = await readText(response, signal);
+  const text = await readText(response, turn);
   if (
     headers.has("content-encoding") && refusesContentEncoding(response.status, text) &&
     turn.onEncodingRefused()
   ) {
     // A proxy or server that cannot read zstd: send the same request once more, plain.
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return await sendAttempt(turn, attempt);
   }
   const error = errorFromHttpResponse({
@@ -213,17 +270,15 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
     body: text,
     url: turn.url,
   });
-  telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, error, durationMs });
+  telemetry?.onRequest?.({ attempt, url, status: response.status, error, durationMs });
   return error;
 }
 
-async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
-  try {
-    return await response.text();
-  } catch (cause) {
-    if (signal?.aborted) throw abortedError(signal);
-    return `(the error body could not be read: ${String(cause)})`;
-  }
+// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, each chunk
+// within the idle timeout, so a huge or stalled error body neither fills memory nor hangs.
+async function readText(response: Response, turn: SseTurn): Promise<string> {
+  const { idleTimeoutMs, signal } = turn;
+  return (await readBoundedText(response, { idleTimeoutMs, signal })).text;
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
@@ -256,10 +311,10 @@ class SseBody {
   // Reads made while sniffing the body, handed to `next()` before any new read.
   #pending: ReadableStreamReadResult<Uint8Array>[] = [];
 
-  constructor(turn: SseTurn) {
+  constructor(turn: SseTurn, responseHeaders: Headers) {
     this.#turn = turn;
     this.#decoder = new SseDecoder({ maxEventSize: turn.maxEventSize });
-    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough });
+    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough, responseHeaders });
   }
 
   /** Whether `response.completed` arrived: nothing follows the last batch. */
@@ -312,22 +367,24 @@ class SseBody {
     return head;
   }
 
-  // The rest of a body that is not an event stream, at most BODY_LIMIT_CHARS of it.
+  // The rest of a body that is not an event stream: at most BODY_LIMIT_CHARS of it, and
+  // what came before a silence of `idleTimeoutMs` or a break.
   async #readPage(): Promise<string> {
     const decoder = new TextDecoder();
     let text = "";
     try {
       for (;;) {
-        const { done, value } = this.#pending.shift() ?? await this.#reader!.read();
+        const { done, value } = this.#pending.shift() ??
+          await readWithIdleTimeout(this.#reader!, this.#turn.idleTimeoutMs, performance.now());
         if (done) break;
         text += decoder.decode(value, { stream: true });
         if (text.length >= BODY_LIMIT_CHARS) break;
       }
-    } catch (cause) {
+    } catch {
+      // A stall or a break: the page so far says enough.
       if (this.#turn.signal?.aborted) throw abortedError(this.#turn.signal);
-      text += `(the rest of the body could not be read: ${String(cause)})`;
     }
-    return text + decoder.decode();
+    return (text + decoder.decode()).slice(0, BODY_LIMIT_CHARS);
   }
 
   /**
@@ -337,7 +394,8 @@ class SseBody {
   async next(): Promise<ResponseEvent[]> {
     const turn = this.#turn;
     const onSseEvent = turn.telemetry?.onSseEvent;
-    const waitStarted = performance.now();
+    let waitStarted = performance.now();
+    let atEnd = false;
     const out: ResponseEvent[] = [];
     try {
       while (out.length === 0) {
@@ -346,6 +404,7 @@ class SseBody {
           turn.idleTimeoutMs,
           waitStarted,
         );
+        atEnd = done;
         const messages = done ? this.#decoder.end() : this.#decoder.push(value);
         for (let i = 0; i < messages.length; i++) {
           const message = messages[i];
@@ -360,6 +419,9 @@ class SseBody {
             return out;
           }
         }
+        // Every dispatched event restarts the idle clock, mapped or not (in-progress,
+        // argument deltas, unknown types, data that is not JSON).
+        if (messages.length > 0) waitStarted = performance.now();
         if (this.#decoder.failure !== undefined) {
           // Hand out what came before the fault first; the fault is raised next time.
           if (out.length > 0) return out;
@@ -367,17 +429,32 @@ class SseBody {
         }
         if (done) {
           if (out.length > 0) return out;
-          throw this.#remembered ?? streamClosedError();
+          const failure = this.#remembered ?? streamClosedError();
+          onSseEvent?.({
+            kind: "eof",
+            ok: false,
+            error: failure.message,
+            durationMs: elapsed(waitStarted),
+          });
+          throw failure;
         }
       }
       return out;
     } catch (error) {
-      if (error instanceof CodexWireError) throw error;
       if (turn.signal?.aborted) throw abortedError(turn.signal);
-      throw new CodexWireError(
+      const failure = error instanceof CodexWireError ? error : new CodexWireError(
         `The event stream broke: ${error instanceof Error ? error.message : String(error)}`,
         { kind: "stream", retryable: true, cause: error },
       );
+      if (onSseEvent !== undefined && !atEnd) {
+        onSseEvent({
+          kind: failure.kind === "idleTimeout" ? "idleTimeout" : "streamError",
+          ok: false,
+          error: failure.message,
+          durationMs: elapsed(waitStarted),
+        });
+      }
+      throw failure;
     }
   }
 
@@ -423,7 +500,8 @@ function report(
     ? outcome.reason
     : undefined;
   onSseEvent({
-    kind: message.event ?? (json as { type?: unknown }).type as string ?? "message",
+    // `data: null` (or any JSON that is not an object) has no `type` to read.
+    kind: message.event ?? (json as { type?: unknown } | null)?.type as string ?? "message",
     ok: error === undefined,
     ...(error === undefined ? {} : { error }),
     durationMs,
@@ -443,6 +521,7 @@ async function readWithIdleTimeout(
   idleTimeoutMs: number,
   waitStarted: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (idleTimeoutMs === Infinity) return await reader.read();
   const remaining = idleTimeoutMs - (performance.now() - waitStarted);
   if (remaining <= 0) throw idleTimeoutError();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -655,7 +655,7 @@ export function failedEvent(
   id: string,
   error: FailedEventError,
   options: WireEventOptions = {},
-): ResponseFailedWireEvent {
+): ResponseFailedWireEvent & { response: { id: string; error: FailedEventError } } {
   return withSequence({ type: "response.failed", response: { id, error: { ...error } } }, options);
 }
 
@@ -682,7 +682,9 @@ export function incompleteEvent(
   id: string,
   reason: string,
   options: WireEventOptions = {},
-): ResponseIncompleteWireEvent {
+): ResponseIncompleteWireEvent & {
+  response: { id: string; incomplete_details: { reason: string } };
+} {
   return withSequence(
     { type: "response.incomplete", response: { id, incomplete_details: { reason } } },
     options,

@@ -41,7 +41,7 @@ export interface WireEventLike {
  * assert.equal(encodeSseEvent({ type: "response.in_progress" }), "event: response.in_progress\n\n");
  * ```
  */
-export function encodeSseEvent<T extends { readonly type: string }>(event: T): string {
+export function encodeSseEvent(event: WireEventLike | { readonly type: string }): string {
   const type = eventTypeOf(event);
   const json = JSON.stringify(event);
   // Compare the serialised form, not the keys: a field set to `undefined` is not
@@ -73,8 +73,8 @@ export function encodeSseEvent<T extends { readonly type: string }>(event: T): s
  * );
  * ```
  */
-export function encodeSseEvents<T extends { readonly type: string }>(
-  events: readonly T[],
+export function encodeSseEvents(
+  events: readonly (WireEventLike | { readonly type: string })[],
 ): string {
   let out = "";
   for (const event of events) out += encodeSseEvent(event);
