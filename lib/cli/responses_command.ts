@@ -48,6 +48,8 @@ export const REASONING_EFFORTS: readonly string[] = [
   "medium",
   "high",
   "xhigh",
+  "max",
+  "ultra",
   "off",
 ];
 /** The values `--reasoning-summary` takes (`none` asks for no summary). */
@@ -74,7 +76,7 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     valueName: "LEVEL",
     description:
-      "Reasoning effort: none, minimal, low, medium, high or xhigh; off sends no reasoning settings, for models without reasoning",
+      "Reasoning effort: none, minimal, low, medium, high, xhigh, max, or ultra (sent as max, as Codex does); off sends no reasoning settings, for models without reasoning",
     defaultText: DEFAULT_REASONING_EFFORT,
   },
   {

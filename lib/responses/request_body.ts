@@ -1,5 +1,5 @@
 /**
- * The `POST /responses` body with Codex's fields and defaults (spec §1.2).
+ * The `POST /responses` body with Codex's fields and defaults.
  *
  * @module
  */

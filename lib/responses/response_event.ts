@@ -1,5 +1,5 @@
 /**
- * The normalised Responses event union, discriminated by `type` (spec §1.9).
+ * The normalised Responses event union, discriminated by `type`.
  *
  * @module
  */

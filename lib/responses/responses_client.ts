@@ -71,7 +71,7 @@ export interface ResponsesClientOptions {
   compression?: RequestCompression;
   /** The smallest body `compression: "auto"` compresses, in bytes. @default 8192 */
   compressionThresholdBytes?: number;
-  /** Retry settings (spec §10). */
+  /** Retry settings. */
   retry?: RetryOptions;
   /**
    * How long to wait for each event (and each chunk of a body that is not an event

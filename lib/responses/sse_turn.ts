@@ -1,7 +1,7 @@
 /**
  * One streamed response over HTTP + SSE with Codex's semantics: transport retries until
- * headers arrive (spec §10.1), header events (§1.5), the SSE body with a per-event idle
- * timeout and completion rules (§1.6), and stream retries of the whole response (§10.2).
+ * headers arrive, header events, the SSE body with a per-event idle
+ * timeout and completion rules, and stream retries of the whole response.
  *
  * @module
  */
@@ -22,7 +22,7 @@ import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { WireEventMapper, type WireEventOutcome } from "./wire_event_mapper.ts";
 
-/** Retry settings (spec §10). */
+/** Retry settings. */
 export interface RetryOptions {
   /** Retries of one HTTP request before its headers arrive (5xx, network). @default 4 */
   requestMaxRetries?: number;
@@ -200,7 +200,7 @@ function reconnecting(
   return { type: "reconnecting", layer, attempt, maxAttempts, retry, maxRetries, delayMs, error };
 }
 
-// Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
+// Transport-level retries: every 5xx whatever its body (a 503 "overloaded"
 // too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
   if (error.kind === "network" || error.kind === "headersTimeout") return true;
@@ -294,7 +294,7 @@ function looksLikeEventStream(head: string): boolean {
   return EVENT_STREAM_START_REGEXP.test(head);
 }
 
-// The SSE body of a 2xx answer (spec §1.6), read one chunk at a time: `completed` ends
+// The SSE body of a 2xx answer, read one chunk at a time: `completed` ends
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
 // end without `completed` is a retryable stream error.
 //

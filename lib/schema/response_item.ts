@@ -1,5 +1,5 @@
 /**
- * Conversation items as the Responses API sends and receives them (spec §9): messages
+ * Conversation items as the Responses API sends and receives them: messages
  * with their `phase`, reasoning, tool calls and their outputs. Field names are the wire's.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Telemetry hooks (spec §8): one call per HTTP attempt, one per SSE event, one per retry;
+ * Telemetry hooks: one call per HTTP attempt, one per SSE event, one per retry;
  * and a default that logs them through LogTape under the `codexwire` category.
  *
  * @module

@@ -213,7 +213,7 @@ Deno.test("responses --retries sets the budget of retries in all", async () => {
 Deno.test("responses validates the enum flags and names the values they take", async () => {
   for (
     const [flag, value, allowed] of [
-      ["--reasoning-effort", "extreme", "none, minimal, low, medium, high, xhigh, off"],
+      ["--reasoning-effort", "extreme", "none, minimal, low, medium, high, xhigh, max, ultra, off"],
       ["--reasoning-summary", "verbose", "auto, concise, detailed, none"],
     ]
   ) {
