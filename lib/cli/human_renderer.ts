@@ -153,9 +153,9 @@ export class HumanRenderer implements ResponseRenderer {
           ? `reconnecting ${event.attempt} (waiting for network)`
           : `reconnecting ${event.retry}/${event.maxRetries}`;
         const layer = event.layer === "request"
-          ? ` ${dim(`(no answer: request retry ${event.attempt}/${event.maxAttempts})`)}`
+          ? ` ${dim(`(request layer, retry ${event.attempt}/${event.maxAttempts})`)}`
           : event.layer === "stream"
-          ? ` ${dim(`(stream broke: stream retry ${event.attempt}/${event.maxAttempts})`)}`
+          ? ` ${dim(`(stream layer, retry ${event.attempt}/${event.maxAttempts})`)}`
           : "";
         const line = `${yellow(counter)} in ${
           formatDelay(event.delayMs)

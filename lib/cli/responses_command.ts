@@ -207,7 +207,7 @@ Output:
   By default the assistant's text goes to stdout, once: on a terminal it streams and
   a retry erases the abandoned partial text; to a pipe or a file it is written when
   the response ends. stderr shows the reasoning header while the model thinks, each
-  retry as "reconnecting n/max in <delay> (<layer> retry i/m): <why>" (one status
+  retry as "reconnecting n/max in <delay> (<layer> layer, retry i/m): <why>" (one status
   line on a terminal), a "warning:" line when the server routes the request to
   another model (ignoring ASCII case), then token usage, rate limits, and the
   server's model when it differs from --model.

@@ -134,7 +134,7 @@ Deno.test("HumanRenderer forgets a retried attempt's usage and items but keeps i
   assert.equal(stdout.text, "New\n");
   assert.equal(
     stderr.text,
-    "reconnecting 3/5 in 1.5 s (stream broke: stream retry 2/5): stream closed before response.completed\n" +
+    "reconnecting 3/5 in 1.5 s (stream layer, retry 2/5): stream closed before response.completed\n" +
       "rate limit codex: primary 20% used of 5h, resets now\n",
   );
 });
@@ -167,7 +167,7 @@ Deno.test("HumanRenderer writes the answer once to a pipe: an abandoned attempt'
   await human.event({ type: "completed", responseId: "resp-1", tokenUsage: null });
   await human.finish();
   assert.equal(stdout.text, "Hello world\n");
-  assert.match(stderr.text, /^reconnecting 1\/5 in 200 ms \(stream broke: stream retry 1\/5\)/);
+  assert.match(stderr.text, /^reconnecting 1\/5 in 200 ms \(stream layer, retry 1\/5\)/);
 });
 
 Deno.test("HumanRenderer keeps the last attempt's partial text when the stream fails for good", async () => {

@@ -189,11 +189,11 @@ Deno.test("responses writes the answer once to a pipe after a retry, and numbers
   );
   assert.match(
     stderr[1],
-    /^reconnecting 1\/5 in 150 ms \(no answer: request retry 1\/4\): Request failed with HTTP 503 Service Unavailable/,
+    /^reconnecting 1\/5 in 150 ms \(request layer, retry 1\/4\): Request failed with HTTP 503 Service Unavailable/,
   );
   assert.match(
     stderr[2],
-    /^reconnecting 2\/5 in \d+ ms \(stream broke: stream retry 1\/5\): stream closed before response\.completed$/,
+    /^reconnecting 2\/5 in \d+ ms \(stream layer, retry 1\/5\): stream closed before response\.completed$/,
   );
 });
 
@@ -205,7 +205,7 @@ Deno.test("responses --retries sets the budget of retries in all", async () => {
   );
   assert.equal(code, 1);
   const stderr = memory.stderr.text.split("\n");
-  assert.match(stderr[1], /^reconnecting 1\/1 in 150 ms \(no answer: request retry 1\/4\)/);
+  assert.match(stderr[1], /^reconnecting 1\/1 in 150 ms \(request layer, retry 1\/4\)/);
   assert.match(stderr[2], /^error: stream closed before response\.completed$/);
   assert.equal(stderr.filter((line) => line.startsWith("reconnecting")).length, 1);
 });
