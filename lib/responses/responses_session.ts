@@ -10,6 +10,7 @@ import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
+import { isSameModel } from "./_same_model.ts";
 import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
 
 /** Options of {@linkcode ResponsesSession.stream}. */
@@ -204,7 +205,7 @@ export class ResponsesSession {
         yield event;
         if (
           event.type === "serverModel" && !this.#rerouted &&
-          !equalsIgnoringAsciiCase(event.model, requestedModel)
+          !isSameModel(event.model, requestedModel)
         ) {
           this.#rerouted = true;
           yield { type: "modelReroute", requestedModel, serverModel: event.model };
@@ -214,14 +215,6 @@ export class ResponsesSession {
       await source.return();
     }
   }
-}
-
-function equalsIgnoringAsciiCase(a: string, b: string): boolean {
-  return a.length === b.length && a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
-}
-
-function lower(char: string): string {
-  return char.toLowerCase();
 }
 
 function turnIdOf(metadata: Record<string, unknown> | string | undefined): string | undefined {
