@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import type { ResponseEvent } from "../../lib/responses/response_event.ts";
+import type { RetryOptions } from "../../lib/responses/sse_turn.ts";
 import {
   completedEvent,
   createdEvent,
@@ -407,6 +408,31 @@ Deno.test("connection retries: unbounded, as Codex does, they wait for the netwo
   } finally {
     await server?.close();
   }
+});
+
+Deno.test("connection retries: unbounded ones wait 5 s first and at most 60 s by default, as Codex does", async () => {
+  const port = await freePort();
+  // The first wait each client asks for; the signal stops it before the wait begins.
+  const firstWait = async (retry: RetryOptions): Promise<number[]> => {
+    const controller = new AbortController();
+    const waits: number[] = [];
+    const client = testClient(`http://127.0.0.1:${port}/v1`, {
+      retry: { connectionRetries: "unbounded", ...retry },
+      telemetry: {
+        onRetry(info) {
+          if (info.layer === "connection") waits.push(info.delayMs);
+          controller.abort();
+        },
+      },
+    });
+    const { error } = await collect(
+      client.stream({ model: "m", input: "x" }, { signal: controller.signal }),
+    );
+    assert.equal(error?.kind, "aborted");
+    return waits;
+  };
+  assert.deepEqual(await firstWait({}), [5_000]);
+  assert.deepEqual(await firstWait({ connectionBaseDelayMs: 90_000 }), [60_000]);
 });
 
 Deno.test("connection retries: unbounded retries stop when the signal fires", async () => {
