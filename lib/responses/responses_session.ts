@@ -57,6 +57,8 @@ export interface TurnBodyMetadata {
   turnId?: string;
   /** The turn metadata JSON text. */
   turnMetadata?: string;
+  /** The `x-codex-window-id` the request's headers carry, so the body names the same. */
+  windowId?: string;
 }
 
 /** What a session needs from its client; built by `ResponsesClient`. */
@@ -164,7 +166,10 @@ export class ResponsesSession {
         request: async () => {
           const headers = context.baseHeaders(extra, identity);
           if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-          json ??= context.bodyJson(request, identity, this.#turnBody);
+          json ??= context.bodyJson(request, identity, {
+            ...this.#turnBody,
+            windowId: headers.get("x-codex-window-id") ?? undefined,
+          });
           if (encoded?.refused !== context.encoder.refused) {
             encoded = {
               refused: context.encoder.refused,

@@ -89,6 +89,27 @@ Deno.test("identity: session-id, thread-id, x-client-request-id, x-codex-window-
   assert.equal(second.headers.get("session-id"), "sess-9");
 });
 
+Deno.test("a window id set through headers goes into client_metadata too, so header and body agree", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK, OK] });
+  const client = testClient(server.url, { threadId: "thread-3" });
+  await client.session({ headers: { "x-codex-window-id": "thread-3:2" } })
+    .stream({ model: "m", input: "x" }).finalResponse();
+  await client.stream({ model: "m", input: "x" }, {
+    headers: { "x-codex-window-id": "thread-3:5" },
+  })
+    .finalResponse();
+  for (
+    const [request, window] of [[server.requests[0], "thread-3:2"], [
+      server.requests[1],
+      "thread-3:5",
+    ]] as const
+  ) {
+    assert.equal(request.headers.get("x-codex-window-id"), window);
+    const metadata = (request.json as Body).client_metadata as Record<string, string>;
+    assert.equal(metadata["x-codex-window-id"], window);
+  }
+});
+
 Deno.test("session and thread ids are generated as distinct UUIDv7s when not given", async () => {
   await using server = await startMockResponsesServer({ responses: [OK] });
   const client = testClient(server.url, { sessionId: undefined, threadId: undefined });
