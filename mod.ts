@@ -36,6 +36,8 @@
 
 export * from "./lib/errors/mod.ts";
 export * from "./lib/ratelimits/mod.ts";
+export * from "./lib/realtime/mod.ts";
+export * from "./lib/audio/mod.ts";
 export * from "./lib/responses/mod.ts";
 export * from "./lib/schema/response_item.ts";
 export * from "./lib/schema/wire_events.ts";

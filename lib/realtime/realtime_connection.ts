@@ -7,6 +7,7 @@
  */
 
 import { checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
+import { readEnv } from "./_env.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import {
   audioAppendMessage,
@@ -157,16 +158,6 @@ export async function connectRealtime(
 
 function withModel(model: string | undefined): { model?: string } {
   return model === undefined ? {} : { model };
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    const value = Deno.env.get(name);
-    return value === undefined || value.trim() === "" ? undefined : value;
-  } catch {
-    // No permission to read the environment: there is no fallback key.
-    return undefined;
-  }
 }
 
 /**

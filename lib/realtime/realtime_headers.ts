@@ -61,7 +61,7 @@ export function realtimeHandshakeHeaders(options: RealtimeHeadersOptions = {}): 
   if (dialect === "v1") extra.set("openai-alpha", "quicksilver=v1");
   if (dialect === "v3") extra.set("openai-alpha", "quicksilver=v2");
   for (const [name, value] of extra) headers.set(name, value);
-  const originator = options.originator ?? "codex_cli_rs";
+  const originator = headers.get("originator") ?? options.originator ?? "codex_cli_rs";
   const defaults: [string, string][] = [
     ["originator", originator],
     ["user-agent", options.userAgent ?? defaultUserAgent(originator)],
