@@ -176,6 +176,11 @@ export class RealtimeConversationManager
     return this.#current?.dialect;
   }
 
+  /** Microphone frames waiting to be sent (at most {@linkcode AUDIO_QUEUE_CAPACITY}). */
+  get audioQueueLength(): number {
+    return this.#current?.audioQueueLength ?? 0;
+  }
+
   /**
    * Counters of the running conversation (or of the last one).
    *
@@ -435,6 +440,10 @@ class Conversation {
     this.#connection = connection;
     this.dialect = connection.dialect;
     this.#hooks = hooks;
+  }
+
+  get audioQueueLength(): number {
+    return this.#audio.length - this.#audioHead;
   }
 
   run(): void {
