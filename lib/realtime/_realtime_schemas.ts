@@ -5,8 +5,6 @@ import { z } from "zod";
 
 const text = z.string();
 
-export const typed = z.looseObject({ type: z.string() });
-
 export const sessionUpdated = z.looseObject({
   session: z.looseObject({ id: z.string(), instructions: z.string().optional() }),
 });

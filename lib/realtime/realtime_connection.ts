@@ -76,6 +76,7 @@ export interface RealtimeCloseOptions {
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const CLOSE_WAIT_MS = 5_000;
+const RESOLVED: Promise<void> = Promise.resolve();
 const STATUS_REGEXP = /Invalid status code:? (\d{3})/;
 
 /** The message of a send on a closed connection. */
@@ -347,8 +348,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @param message The message.
    * @throws {CodexWireError} With kind `stream` when the connection is closed.
    */
-  async send(message: RealtimeClientMessage): Promise<void> {
-    await this.sendRaw(JSON.stringify(message));
+  send(message: RealtimeClientMessage): Promise<void> {
+    return this.sendRaw(JSON.stringify(message));
   }
 
   /**
@@ -357,12 +358,17 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @param text The frame.
    * @throws {CodexWireError} With kind `stream` when the connection is closed.
    */
-  async sendRaw(text: string): Promise<void> {
+  sendRaw(text: string): Promise<void> {
     if (this.closed || this.#socket.readyState !== WebSocket.OPEN) {
-      throw new CodexWireError(CONNECTION_CLOSED_MESSAGE, { kind: "stream" });
+      return Promise.reject(new CodexWireError(CONNECTION_CLOSED_MESSAGE, { kind: "stream" }));
     }
     this.#socket.send(text);
-    // Back off while the socket holds a lot unsent, so memory stays flat.
+    if (this.#socket.bufferedAmount <= this.#maxBuffered) return RESOLVED;
+    return this.#drain();
+  }
+
+  // Backs off while the socket holds a lot unsent, so memory stays flat.
+  async #drain(): Promise<void> {
     while (this.#socket.bufferedAmount > this.#maxBuffered && this.#socket.readyState === 1) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
@@ -377,15 +383,19 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @throws {CodexWireError} With kind `audio` for an odd number of bytes, `stream` when
    * closed.
    */
-  async appendAudio(pcm16: Uint8Array | string, format: RealtimeAudioFormat = {}): Promise<void> {
+  appendAudio(pcm16: Uint8Array | string, format: RealtimeAudioFormat = {}): Promise<void> {
     let audio: string;
     if (typeof pcm16 === "string") {
       audio = pcm16;
     } else {
-      checkPcm16Length(pcm16.byteLength);
+      try {
+        checkPcm16Length(pcm16.byteLength);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       audio = encodeBase64(pcm16);
     }
-    await this.send(audioAppendMessage(this.dialect, audio, format));
+    return this.send(audioAppendMessage(this.dialect, audio, format));
   }
 
   /**
@@ -432,12 +442,16 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    *
    * @returns The iterator.
    */
-  async *[Symbol.asyncIterator](): AsyncIterator<RealtimeEvent> {
-    while (true) {
-      const event = await this.next();
-      if (event === undefined) return;
-      yield event;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<RealtimeEvent> {
+    // A plain iterator rather than an async generator: one promise per event, not three.
+    return {
+      next: (): Promise<IteratorResult<RealtimeEvent>> =>
+        this.next().then((event) =>
+          event === undefined ? { done: true, value: undefined } : { done: false, value: event }
+        ),
+      return: (): Promise<IteratorResult<RealtimeEvent>> =>
+        Promise.resolve({ done: true, value: undefined }),
+    };
   }
 
   /**

@@ -73,9 +73,14 @@ export class RealtimeEventParser {
     } catch {
       return { dropped: "notJson" };
     }
-    const typed = schema.typed.safeParse(json);
-    if (!typed.success) return { dropped: "noType" };
-    const wire = typed.data as RealtimeWireEvent;
+    // A plain check instead of a schema: this runs for every frame, audio included.
+    if (
+      json === null || typeof json !== "object" || Array.isArray(json) ||
+      typeof (json as { type?: unknown }).type !== "string"
+    ) {
+      return { dropped: "noType" };
+    }
+    const wire = json as RealtimeWireEvent;
     const result = this.#map(wire);
     if (result === "unknown") return { wire, dropped: "unknownType" };
     if (result === undefined) return { wire, dropped: "missingFields" };
@@ -103,7 +108,7 @@ export class RealtimeEventParser {
         return sessionUpdated(wire);
       case "response.output_audio.delta":
       case "response.audio.delta":
-        return parse(schema.v2AudioDelta, wire, (frame) => {
+        return v2AudioFast(wire) ?? parse(schema.v2AudioDelta, wire, (frame) => {
           const event: RealtimeEvent = {
             type: "audioOut",
             data: frame.delta,
@@ -383,6 +388,23 @@ function parse<T, R>(
 ): R | undefined {
   const result = frameSchema.safeParse(wire);
   return result.success ? map(result.data) : undefined;
+}
+
+// The hot path of a conversation: an audio delta with only `delta` and `item_id` (what the
+// GA API sends) is mapped without a schema pass; anything else takes the schema path.
+function v2AudioFast(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  const { delta, item_id: itemId } = wire;
+  if (
+    typeof delta !== "string" || wire.sample_rate !== undefined || wire.channels !== undefined ||
+    wire.num_channels !== undefined || wire.samples_per_channel !== undefined
+  ) {
+    return undefined;
+  }
+  if (itemId === undefined) {
+    return { type: "audioOut", data: delta, sampleRate: 24000, numChannels: 1 };
+  }
+  if (typeof itemId !== "string") return undefined;
+  return { type: "audioOut", data: delta, sampleRate: 24000, numChannels: 1, itemId };
 }
 
 function sessionUpdated(wire: RealtimeWireEvent): RealtimeEvent | undefined {

@@ -47,6 +47,13 @@ export interface RealtimeMockServerOptions {
   waitTimeoutMs?: number;
   /** Parse client frames as JSON (turn off for raw-throughput benchmarks). @default {true} */
   parseFrames?: boolean;
+  /**
+   * Keep every client frame in `frames` (turn off for long benchmarks, so memory stays
+   * flat; `frameCount` still counts them).
+   *
+   * @default {true}
+   */
+  recordFrames?: boolean;
 }
 
 /**
@@ -61,6 +68,8 @@ export interface RealtimeMockConnection {
   readonly headers: Headers;
   /** The client frames so far. */
   readonly frames: readonly RealtimeMockFrame[];
+  /** How many client frames arrived (also when they are not recorded). */
+  readonly frameCount: number;
   /** The close code once the socket closed (1005 when none was given). */
   readonly closeCode: number | undefined;
   /** Whether the upgrade was refused. */
@@ -124,6 +133,8 @@ class MockConnection implements RealtimeMockConnection {
   readonly path: string;
   readonly headers: Headers;
   readonly frames: RealtimeMockFrame[] = [];
+  frameCount = 0;
+  record = true;
   closeCode: number | undefined;
   rejected = false;
   socket: WebSocket | undefined;
@@ -146,7 +157,9 @@ class MockConnection implements RealtimeMockConnection {
     this.#notify();
   }
 
-  record(frame: RealtimeMockFrame): void {
+  add(frame: RealtimeMockFrame): void {
+    this.frameCount++;
+    if (!this.record) return;
     this.frames.push(frame);
     this.#notify();
   }
@@ -269,6 +282,7 @@ export function startRealtimeMockServer(
       new Headers(request.headers),
       timeoutMs,
     );
+    connection.record = options.recordFrames ?? true;
     connections.push(connection);
     for (const listener of [...connectionListeners]) listener();
     const script = scriptFor(index);
@@ -295,7 +309,7 @@ export function startRealtimeMockServer(
         }
       }
       const frame = { text, json, type };
-      connection.record(frame);
+      connection.add(frame);
       script.onFrame?.(frame, connection);
     };
     socket.onclose = (event) => connection.markClosed(event.code);
