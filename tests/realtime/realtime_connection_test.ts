@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import { connectRealtime } from "../../lib/realtime/realtime_connection.ts";
+import {
+  functionCallOutputMessage,
+  handoffAppendMessage,
+} from "../../lib/realtime/realtime_client_messages.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
 import { drain, nextWithin, sessionUpdatedFrame } from "./_realtime_helpers.ts";
 
@@ -507,4 +511,88 @@ Deno.test("the API key falls back to OPENAI_API_KEY; the signal closes the conne
     if (previous === undefined) Deno.env.delete("OPENAI_API_KEY");
     else Deno.env.set("OPENAI_API_KEY", previous);
   }
+});
+
+Deno.test("v1 e2e exchange: session.update, audio, a developer text item, handoff.append; inbound transcripts and a handoff", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{
+      steps: [
+        { waitFor: "conversation.handoff.append" },
+        {
+          send: {
+            type: "conversation.output_audio.delta",
+            delta: "AQID",
+            sample_rate: 24000,
+            channels: 1,
+          },
+        },
+        { send: { type: "conversation.input_transcript.delta", delta: "delegate " } },
+        { send: { type: "conversation.input_transcript.delta", delta: "this" } },
+        { send: { type: "conversation.output_transcript.delta", delta: "on it" } },
+        {
+          send: {
+            type: "conversation.handoff.requested",
+            handoff_id: "handoff_1",
+            item_id: "item_1",
+            input_transcript: "delegate this",
+          },
+        },
+        { close: 1000 },
+      ],
+    }],
+  });
+  await using connection = await connectRealtime({
+    baseUrl: server.url,
+    apiKey: "k",
+    dialect: "v1",
+  });
+  await connection.appendAudio(new Uint8Array(4));
+  await connection.sendText("context", { role: "developer" });
+  await connection.send(handoffAppendMessage("handoff_1", "result"));
+  const events = await drain(connection);
+  assert.deepEqual(events.at(-1), {
+    type: "handoffRequested",
+    handoffId: "handoff_1",
+    itemId: "item_1",
+    inputTranscript: "delegate this",
+    activeTranscript: [
+      { role: "user", text: "delegate this" },
+      { role: "assistant", text: "on it" },
+    ],
+  });
+  assert.deepEqual(server.connections[0].frames.map((frame) => frame.json).slice(1), [
+    { type: "input_audio_buffer.append", audio: "AAAAAA==" },
+    {
+      type: "conversation.item.create",
+      item: {
+        type: "message",
+        role: "developer",
+        content: [{ type: "input_text", text: "context" }],
+      },
+    },
+    { type: "conversation.handoff.append", handoff_id: "handoff_1", output_text: "result" },
+  ]);
+});
+
+Deno.test("v2: session.update carries the background_agent tool; tool output goes out as a function_call_output item", async () => {
+  await using server = await startRealtimeMockServer();
+  await using connection = await connectRealtime({ baseUrl: server.url, apiKey: "k" });
+  await connection.send(functionCallOutputMessage("call_1", "done"));
+  const mock = server.connections[0];
+  const [update] = await mock.waitForFrame("session.update");
+  const [output] = await mock.waitForFrame("conversation.item.create");
+  const tool = (update.json as { session: { tools: Record<string, unknown>[] } }).session.tools[0];
+  assert.equal(tool.name, "background_agent");
+  assert.deepEqual(tool.parameters, {
+    type: "object",
+    properties: {
+      prompt: { type: "string", description: "The user's request, in their own words." },
+    },
+    required: ["prompt"],
+    additionalProperties: false,
+  });
+  assert.deepEqual(output.json, {
+    type: "conversation.item.create",
+    item: { type: "function_call_output", call_id: "call_1", output: "done" },
+  });
 });
