@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
 import { runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
-import { memoryContext, parseJsonLines } from "./_cli_helpers.ts";
+import { memoryContext, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
 
 const QUICK = ["--idle-ms", "20"];
 
@@ -222,4 +222,31 @@ Deno.test("realtime: a refused handshake fails with exit 1 and says why", async 
   const [line] = parseJsonLines(memory.stdout.text);
   assert.equal(line.type, "error");
   assert.match(String(line.message), /HTTP 401/);
+});
+
+Deno.test("realtime --audio-out - streams a WAV with the unknown-size marker; the transcript goes to stderr", async () => {
+  const memory = memoryContext();
+  const chunks: Uint8Array[] = [];
+  const context = {
+    ...memory.context,
+    stdoutBytes: {
+      write(bytes: Uint8Array): Promise<number> {
+        chunks.push(bytes.slice());
+        return Promise.resolve(bytes.length);
+      },
+    },
+  };
+  assert.equal(await runRealtimeCommand(["--audio-out", "-", ...QUICK], context), 0);
+  assert.equal(memory.stdout.text, "");
+  assert.match(memory.stderr.text, /Hello! This is codexwire's offline realtime demo/);
+  const wav = await readWav(ReadableStream.from(chunks));
+  assert.deepEqual([wav.sampleRate, wav.numChannels, wav.dataBytes], [24_000, 1, undefined]);
+  assert.equal((await new Response(wav.data).arrayBuffer()).byteLength, 28_800);
+});
+
+Deno.test("deno run cli.ts realtime: the offline demo as a real process", async () => {
+  const run = await runCliProcess(["realtime", "--dialect", "v3", "--idle-ms", "20"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^Hello! This is codexwire's offline realtime demo/);
+  assert.match(run.stderr, /offline realtime scenario "demo" \(v3\)/);
 });
