@@ -142,7 +142,12 @@ export async function connectRealtime(
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     ...(options.providerHeaders === undefined ? {} : { providerHeaders: options.providerHeaders }),
   });
-  options.signal?.throwIfAborted();
+  if (options.signal?.aborted === true) {
+    throw new CodexWireError("Realtime connect was aborted", {
+      kind: "aborted",
+      cause: options.signal.reason,
+    });
+  }
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const socket = new WebSocket(url, { headers } as unknown as string[]);
   const connection = new RealtimeConnection(socket, dialect, url, options);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
 import { runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
+import { CLEAR_LINE } from "../../lib/cli/output.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
 import { memoryContext, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
 
@@ -249,4 +250,18 @@ Deno.test("deno run cli.ts realtime: the offline demo as a real process", async 
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^Hello! This is codexwire's offline realtime demo/);
   assert.match(run.stderr, /offline realtime scenario "demo" \(v3\)/);
+});
+
+Deno.test("realtime draws a status line on a terminal: session, audio in/out, dropped frames, state", async () => {
+  const memory = memoryContext({ stderrIsTerminal: true, env: { NO_COLOR: "1" } });
+  assert.equal(await runRealtimeCommand([...QUICK], memory.context), 0);
+  assert.ok(memory.stderr.text.includes(`${CLEAR_LINE}session `));
+  assert.match(
+    memory.stderr.text,
+    /session \S+ · in \d+\.\d s · out \d+\.\d s · dropped 0 · active/,
+  );
+  assert.match(
+    memory.stderr.text,
+    /session sess_demo: audio in 0\.0 s, out 0\.6 s, 0 frames dropped; closed\n$/,
+  );
 });

@@ -596,3 +596,28 @@ Deno.test("v2: session.update carries the background_agent tool; tool output goe
     item: { type: "function_call_output", call_id: "call_1", output: "done" },
   });
 });
+
+Deno.test("an aborted signal stops the connect with an aborted error, before or during the handshake", async () => {
+  await using server = await startRealtimeMockServer();
+  await assert.rejects(
+    connectRealtime({ baseUrl: server.url, apiKey: "k", signal: AbortSignal.abort() }),
+    (error: unknown) => error instanceof CodexWireError && error.kind === "aborted",
+  );
+  assert.equal(server.connections.length, 0);
+  // A v3 server that never starts the session: the abort ends the wait.
+  const controller = new AbortController();
+  const connecting = connectRealtime({
+    baseUrl: server.url,
+    apiKey: "k",
+    dialect: "v3",
+    signal: controller.signal,
+  });
+  const mock = await server.waitForConnection(0);
+  await mock.waitForFrame("session.update");
+  controller.abort();
+  await assert.rejects(
+    connecting,
+    (error: unknown) => error instanceof CodexWireError && error.kind === "aborted",
+  );
+  assert.equal(await mock.waitClosed(), 1000);
+});
