@@ -443,7 +443,11 @@ async function converse(
         }
         readingStdin = false;
       }
-      if (audioSource !== undefined) await feedAudio(audioSource, manager);
+      if (audioSource !== undefined) {
+        readingStdin = settings.audioIn === "-";
+        await feedAudio(audioSource, manager);
+        readingStdin = false;
+      }
       if (!settings.text && audioSource === undefined && settings.offline !== undefined) {
         await manager.insertText(settings.offline.scenario.defaultText, { respond: true });
         inputSent++;

@@ -265,3 +265,32 @@ Deno.test("realtime draws a status line on a terminal: session, audio in/out, dr
     /session sess_demo: audio in 0\.0 s, out 0\.6 s, 0 frames dropped; closed\n$/,
   );
 });
+
+Deno.test("realtime --audio-in - sends raw PCM16 from stdin in 20 ms frames", async () => {
+  await using server = await startRealtimeMockServer();
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+  // 0.5 s of audio in odd-sized pieces, and a dangling byte at the end.
+  const pcm = new Uint8Array(24_000 + 1).map((_, index) => index % 256);
+  const pieces = [pcm.subarray(0, 1001), pcm.subarray(1001, 20_000), pcm.subarray(20_000)];
+  const context = {
+    ...memory.context,
+    stdin: {
+      isTerminal: false,
+      readText: () => Promise.resolve(""),
+      readable: ReadableStream.from(pieces),
+    },
+  };
+  assert.equal(
+    await runRealtimeCommand(["--base-url", server.url, "--audio-in", "-", ...QUICK], context),
+    0,
+  );
+  const frames = server.connections[0].frames.filter((frame) =>
+    frame.type === "input_audio_buffer.append"
+  );
+  assert.equal(frames.length, 25);
+  const sent = frames.map((frame) =>
+    Uint8Array.fromBase64((frame.json as { audio: string }).audio)
+  );
+  assert.ok(sent.every((frame) => frame.length === 960));
+  assert.deepEqual(sent[1], pcm.subarray(960, 1920));
+});
