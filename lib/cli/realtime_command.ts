@@ -417,6 +417,9 @@ async function converse(
     }
     await audioOut?.close();
     await audioSource?.cancel();
+    if (settings.json) {
+      await context.stdout.write(`${JSON.stringify(errorLine(manager.lastError))}\n`);
+    }
     return EXIT_FAILURE;
   }
   const onInterrupt = () => void manager.close();
@@ -471,6 +474,9 @@ async function converse(
     await audioOut?.close();
     if (!settings.json) {
       await context.stderr.write(`${palette.dim(summaryText(progress, manager, reason))}\n`);
+    } else if (reason === "error") {
+      // A failure ends with the error line of the CLI contract (with its kind).
+      await context.stdout.write(`${JSON.stringify(errorLine(manager.lastError))}\n`);
     }
     return reason === "error" ? EXIT_FAILURE : EXIT_OK;
   } finally {

@@ -165,6 +165,7 @@ export class RealtimeConversationManager
   #waiters: ((event: RealtimeConversationEvent | undefined) => void)[] = [];
   #disposed = false;
   #lastStats: RealtimeConversationStats = emptyStats();
+  #lastError: CodexWireError | undefined;
 
   /** Whether a conversation is running. */
   get running(): boolean {
@@ -179,6 +180,14 @@ export class RealtimeConversationManager
   /** Microphone frames waiting to be sent (at most {@linkcode AUDIO_QUEUE_CAPACITY}). */
   get audioQueueLength(): number {
     return this.#current?.audioQueueLength ?? 0;
+  }
+
+  /**
+   * The error that failed the last start, or ended the last conversation (kind `stream` for
+   * a server error, a broken socket or a binary frame); `undefined` after a clean start.
+   */
+  get lastError(): CodexWireError | undefined {
+    return this.#lastError;
   }
 
   /**
@@ -220,6 +229,7 @@ export class RealtimeConversationManager
       }
       realtimeSessionMessage(dialect, session);
     } catch (error) {
+      this.#lastError = asWireError(error, "usage");
       this.#emit({ type: "realtime", payload: { type: "error", message: messageOf(error) } });
       return false;
     }
@@ -235,6 +245,7 @@ export class RealtimeConversationManager
       connection = await connectRealtime({ ...rest, apiKey, dialect, session, sessionId });
     } catch (error) {
       if (generation === this.#generation) {
+        this.#lastError = asWireError(error, "network");
         this.#emit({ type: "realtime", payload: { type: "error", message: messageOf(error) } });
       }
       return false;
@@ -245,7 +256,11 @@ export class RealtimeConversationManager
     }
     const conversation = new Conversation(connection, {
       emit: (event) => {
-        if (this.#current === conversation) this.#emit(event);
+        if (this.#current !== conversation) return;
+        if (event.type === "realtime" && event.payload.type === "error") {
+          this.#lastError = new CodexWireError(event.payload.message, { kind: "stream" });
+        }
+        this.#emit(event);
       },
       ended: (reason) => {
         if (this.#current !== conversation) return;
@@ -255,6 +270,7 @@ export class RealtimeConversationManager
       },
     });
     this.#current = conversation;
+    this.#lastError = undefined;
     this.#emit({ type: "started", realtimeSessionId: sessionId, dialect });
     conversation.run();
     return true;
@@ -706,6 +722,11 @@ function base64Bytes(text: string): number {
 
 function emptyStats(): RealtimeConversationStats {
   return { audioFramesSent: 0, audioFramesDropped: 0, audioInMs: 0, audioOutMs: 0 };
+}
+
+function asWireError(error: unknown, kind: CodexWireErrorKind): CodexWireError {
+  if (error instanceof CodexWireError) return error;
+  return new CodexWireError(messageOf(error), { kind, cause: error });
 }
 
 function messageOf(error: unknown): string {

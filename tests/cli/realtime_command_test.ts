@@ -220,9 +220,17 @@ Deno.test("realtime: a refused handshake fails with exit 1 and says why", async 
   await using server = await startRealtimeMockServer({ scripts: [{ rejectStatus: 401 }] });
   const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
   assert.equal(await runRealtimeCommand(["--json", "--base-url", server.url], memory.context), 1);
-  const [line] = parseJsonLines(memory.stdout.text);
-  assert.equal(line.type, "error");
-  assert.match(String(line.message), /HTTP 401/);
+  const lines = parseJsonLines(memory.stdout.text);
+  assert.equal(lines[0].type, "error");
+  assert.match(String(lines[0].message), /HTTP 401/);
+  // The CLI contract's last line: the error with its kind.
+  assert.deepEqual(lines.at(-1), {
+    type: "error",
+    kind: "http",
+    message: "Realtime websocket handshake failed: the server answered HTTP 401",
+    retryable: false,
+    status: 401,
+  });
 });
 
 Deno.test("realtime --audio-out - streams a WAV with the unknown-size marker; the transcript goes to stderr", async () => {
@@ -293,4 +301,22 @@ Deno.test("realtime --audio-in - sends raw PCM16 from stdin in 20 ms frames", as
   );
   assert.ok(sent.every((frame) => frame.length === 960));
   assert.deepEqual(sent[1], pcm.subarray(960, 1920));
+});
+
+Deno.test("realtime --json: a server error ends with closed error and the error line", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{
+      steps: [{ waitFor: "session.update" }, {
+        send: { type: "error", error: { message: "bad" } },
+      }],
+    }],
+  });
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+  assert.equal(await runRealtimeCommand(["--json", "--base-url", server.url], memory.context), 1);
+  const lines = parseJsonLines(memory.stdout.text);
+  assert.deepEqual(lines.slice(-3), [
+    { type: "error", message: "bad" },
+    { type: "closed", reason: "error" },
+    { type: "error", kind: "stream", message: "bad", retryable: false },
+  ]);
 });

@@ -794,3 +794,55 @@ Deno.test("scripts are per connection: a refused second connection does not dist
   assert.match(events[1].payload.message, /HTTP 503/);
   assert.equal(manager.running, false);
 });
+
+Deno.test("v2: a create refused as 'already active' is deferred until the running response ends", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{
+      steps: [
+        { waitFor: "response.create" },
+        {
+          send: {
+            type: "error",
+            error: { message: "Conversation already has an active response in progress: resp_x" },
+          },
+        },
+        { send: { type: "response.cancelled", response: { id: "resp_x" } } },
+        { waitFor: "response.create", count: 2 },
+        { close: 1000 },
+      ],
+    }],
+  });
+  await using manager = new RealtimeConversationManager();
+  await manager.start({ baseUrl: server.url, apiKey: "k" });
+  await manager.insertText("hi", { respond: true });
+  const events = await until(manager, (event) => event.type === "closed");
+  assert.deepEqual(events.at(-1), { type: "closed", reason: "transportClosed" });
+  assert.deepEqual(
+    events.filter((event) => event.type === "realtime").map((event) =>
+      event.type === "realtime" && event.payload.type
+    ),
+    ["responseCancelled"],
+  );
+  assert.deepEqual(server.connections[0].frames.slice(1).map((frame) => frame.type), [
+    "conversation.item.create",
+    "response.create",
+    "response.create",
+  ]);
+  assert.equal(manager.lastError, undefined);
+});
+
+Deno.test("lastError keeps the kind of a failed start and of a server error", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{ rejectStatus: 500 }, { steps: [{ send: { type: "error", message: "boom" } }] }],
+  });
+  await using manager = new RealtimeConversationManager();
+  assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k" }), false);
+  assert.equal(manager.lastError?.kind, "http");
+  assert.equal(manager.lastError?.status, 500);
+  assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k", voice: "cove" }), false);
+  assert.equal(manager.lastError?.kind, "usage");
+  assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k" }), true);
+  await until(manager, (event) => event.type === "closed");
+  assert.equal(manager.lastError?.kind, "stream");
+  assert.equal(manager.lastError?.message, "boom");
+});
