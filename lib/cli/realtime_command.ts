@@ -458,6 +458,11 @@ async function converse(
       const listenOnly = !settings.text && audioSource === undefined &&
         settings.offline === undefined;
       if (listenOnly) return;
+      // The quiet period counts from when the last input left, not from the last event.
+      while (manager.running && manager.audioQueueLength > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      progress.lastEventAt = Math.max(progress.lastEventAt, Date.now());
       // Wait for the replies, then for the server to go quiet (bounded).
       const deadline = Date.now() + DEFAULT_REPLY_TIMEOUT_MS;
       while (manager.running && Date.now() < deadline) {

@@ -103,7 +103,8 @@ Deno.test("realtime --audio-in converts a 48 kHz stereo WAV and --audio-out writ
     );
     const memory = memoryContext();
     const code = await runRealtimeCommand(
-      ["--audio-in", `${dir}/in.wav`, "--audio-out", `${dir}/out.wav`, ...QUICK],
+      // A longer quiet period: the reply to audio comes after the last frame has left.
+      ["--audio-in", `${dir}/in.wav`, "--audio-out", `${dir}/out.wav`, "--idle-ms", "500"],
       memory.context,
     );
     assert.equal(code, 0, memory.stderr.text);
