@@ -6,7 +6,9 @@
 // - baseline: a bare native WebSocket; base64 + JSON.stringify out, JSON.parse + base64
 //   decode in;
 // - codexwire: `connectRealtime` (`appendAudio`, zod-validated `audioOut` events through the
-//   async iterator, base64 decoded with `decodePcm16Base64`).
+//   async iterator, base64 decoded with `decodePcm16Base64`);
+// - manager: `RealtimeConversationManager` (`insertAudio` through its 256-frame queue, the
+//   producer waiting while it is full; frames the queue dropped are counted).
 //
 // It prints the aggregate × real time (10 × 60 s of audio / wall time), the median
 // codexwire/baseline ratio of the rounds, frames lost (sent but never echoed, and echoes
@@ -16,7 +18,7 @@
 //
 // Targets: >= 200x real time, codexwire/baseline >= 0.7.
 
-import { connectRealtime, decodePcm16Base64 } from "../mod.ts";
+import { connectRealtime, decodePcm16Base64, RealtimeConversationManager } from "../mod.ts";
 import { type RealtimeMockConnection, startRealtimeMockServer } from "../testing.ts";
 import { median, option, seededRandom } from "./_bench_util.ts";
 
@@ -88,6 +90,39 @@ async function codexwireSession(): Promise<SessionResult> {
   return { sent, received, bytesIn };
 }
 
+// The conversation manager (what the CLI uses): frames go through its 256-frame queue; the
+// producer waits while the queue is full, and any frame the queue dropped is counted.
+async function managerSession(): Promise<SessionResult> {
+  const manager = new RealtimeConversationManager();
+  await manager.start({
+    url: wsUrl,
+    apiKey: "sk-bench",
+    dialect: "v2",
+    maxBufferedBytes: MAX_BUFFERED,
+  });
+  let received = 0;
+  let bytesIn = 0;
+  const reading = (async () => {
+    for await (const event of manager) {
+      if (event.type !== "realtime" || event.payload.type !== "audioOut") continue;
+      bytesIn += decodePcm16Base64(event.payload.data).byteLength;
+      if (++received === FRAMES) return;
+    }
+  })();
+  let sent = 0;
+  for (const frame of frames) {
+    while (manager.audioQueueLength >= 256) await new Promise((resolve) => setTimeout(resolve, 0));
+    manager.insertAudio(frame);
+    sent++;
+  }
+  await withTimeout(reading);
+  droppedByManager += manager.stats().audioFramesDropped;
+  await manager[Symbol.asyncDispose]();
+  return { sent: sent - manager.stats().audioFramesDropped, received, bytesIn };
+}
+
+let droppedByManager = 0;
+
 async function baselineSession(): Promise<SessionResult> {
   const socket = new WebSocket(
     wsUrl,
@@ -130,7 +165,11 @@ async function withTimeout(promise: Promise<void>): Promise<void> {
   clearTimeout(timer);
 }
 
-const CONTENDERS = { baseline: baselineSession, codexwire: codexwireSession };
+const CONTENDERS = {
+  baseline: baselineSession,
+  codexwire: codexwireSession,
+  manager: managerSession,
+};
 type Name = keyof typeof CONTENDERS;
 
 interface RoundResult {
@@ -159,18 +198,21 @@ async function round(name: Name): Promise<RoundResult> {
   };
 }
 
-const rows: Record<Name, RoundResult[]> = { baseline: [], codexwire: [] };
+const NAMES = Object.keys(CONTENDERS) as Name[];
+const rows: Record<Name, RoundResult[]> = { baseline: [], codexwire: [], manager: [] };
 const ratios: number[] = [];
+const managerRatios: number[] = [];
 // One warm-up round each, not counted.
-await round("baseline");
-await round("codexwire");
+for (const name of NAMES) await round(name);
+droppedByManager = 0;
 for (let index = 0; index < ROUNDS; index++) {
-  const order: Name[] = index % 2 === 0 ? ["baseline", "codexwire"] : ["codexwire", "baseline"];
+  // Rotate the order each round.
+  const order = NAMES.map((_, offset) => NAMES[(index + offset) % NAMES.length]);
   const result: Partial<Record<Name, RoundResult>> = {};
   for (const name of order) result[name] = await round(name);
-  rows.baseline.push(result.baseline!);
-  rows.codexwire.push(result.codexwire!);
+  for (const name of NAMES) rows[name].push(result[name]!);
   ratios.push(result.codexwire!.realTimeFactor / result.baseline!.realTimeFactor);
+  managerRatios.push(result.manager!.realTimeFactor / result.baseline!.realTimeFactor);
 }
 
 const summary = {
@@ -181,10 +223,14 @@ const summary = {
   baselineRealTime: median(rows.baseline.map((row) => row.realTimeFactor)),
   codexwireRealTime: median(rows.codexwire.map((row) => row.realTimeFactor)),
   codexwireOverBaseline: median(ratios),
+  managerRealTime: median(rows.manager.map((row) => row.realTimeFactor)),
+  managerOverBaseline: median(managerRatios),
   framesLost: {
     baseline: rows.baseline.reduce((sum, row) => sum + row.lost, 0),
     codexwire: rows.codexwire.reduce((sum, row) => sum + row.lost, 0),
+    manager: rows.manager.reduce((sum, row) => sum + row.lost, 0),
   },
+  framesDroppedByManagerQueue: droppedByManager,
   heapAfterRoundsMb: rows.codexwire.map((row) => Math.round(row.heapMb)),
   peakRssMb: Math.round(Math.max(...rows.codexwire.map((row) => row.peakRssMb))),
   frameCountsAtServer: server.connections.reduce(
@@ -205,7 +251,12 @@ if (JSON_OUTPUT) {
     }× baseline`,
   );
   console.log(
-    `frames lost: baseline ${summary.framesLost.baseline}, codexwire ${summary.framesLost.codexwire}`,
+    `manager   (RealtimeConversationManager): ${summary.managerRealTime.toFixed(0)}× real time, ${
+      summary.managerOverBaseline.toFixed(2)
+    }× baseline`,
+  );
+  console.log(
+    `frames lost: baseline ${summary.framesLost.baseline}, codexwire ${summary.framesLost.codexwire}, manager ${summary.framesLost.manager} (dropped by its queue: ${summary.framesDroppedByManagerQueue})`,
   );
   console.log(
     `heap after each codexwire round: ${
