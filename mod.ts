@@ -1,9 +1,12 @@
 /**
  * codexwire speaks the wire protocols of the Codex client: the OpenAI Responses API
  * streamed over SSE with Codex's completion, error, retry, turn-state and rate-limit
- * semantics, with typed events and one error class.
+ * semantics, with typed events and one error class; and Realtime conversations over
+ * WebSocket in every Codex dialect (`connectRealtime`, `RealtimeConversationManager`) with
+ * PCM16/WAV audio helpers.
  *
- * Test doubles (a scripted SSE server, event builders) live in `@codexwire/codexwire/testing`;
+ * Test doubles (a scripted SSE server, a scripted realtime WebSocket server, event builders)
+ * live in `@codexwire/codexwire/testing`;
  * zstd streams in `@codexwire/codexwire/zstd`.
  *
  * @example Streaming a response from a scripted local server
@@ -148,5 +151,54 @@ export {
   type SseEventTelemetry,
   type Telemetry,
 } from "./lib/telemetry/telemetry.ts";
+
+// Realtime conversations over WebSocket.
+export {
+  connectRealtime,
+  type ConnectRealtimeOptions,
+  type RealtimeCloseOptions,
+  RealtimeConnection,
+} from "./lib/realtime/realtime_connection.ts";
+export {
+  type InsertTextOptions,
+  type RealtimeClosedReason,
+  type RealtimeConversationEvent,
+  RealtimeConversationManager,
+  type RealtimeConversationStartOptions,
+  type RealtimeConversationStats,
+  type SendToolOutputOptions,
+} from "./lib/realtime/realtime_conversation_manager.ts";
+export type {
+  RealtimeAudioFrame,
+  RealtimeEvent,
+  RealtimeEventType,
+  RealtimeTranscriptEntry,
+  RealtimeWireEvent,
+} from "./lib/realtime/realtime_event.ts";
+export { REALTIME_DIALECTS, type RealtimeDialect } from "./lib/realtime/realtime_dialect.ts";
+export type { ParsedRealtimeFrame } from "./lib/realtime/realtime_event_parser.ts";
+export type {
+  RealtimeAudioFormat,
+  RealtimeChannel,
+  RealtimeClientMessage,
+  RealtimeSessionOptions,
+  RealtimeTextRole,
+} from "./lib/realtime/realtime_client_messages.ts";
+
+// PCM16 and WAV audio.
+export {
+  decodePcm16Base64,
+  PCM16_SAMPLE_RATE,
+  pcm16DurationMs,
+  Pcm16Framer,
+} from "./lib/audio/pcm16.ts";
+export { type Pcm16InputFormat, Pcm16Resampler } from "./lib/audio/resample.ts";
+export {
+  readWav,
+  type WavFormat,
+  type WavSink,
+  type WavStream,
+  WavWriter,
+} from "./lib/audio/wav.ts";
 
 export { VERSION } from "./lib/version.ts";

@@ -10,6 +10,7 @@ import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
+import { isSameModel } from "./_same_model.ts";
 import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
 
 /** Options of {@linkcode ResponsesSession.stream}. */
@@ -56,6 +57,8 @@ export interface TurnBodyMetadata {
   turnId?: string;
   /** The turn metadata JSON text. */
   turnMetadata?: string;
+  /** The `x-codex-window-id` the request's headers carry, so the body names the same. */
+  windowId?: string;
 }
 
 /** What a session needs from its client; built by `ResponsesClient`. */
@@ -170,7 +173,10 @@ export class ResponsesSession {
         request: async () => {
           const headers = context.baseHeaders(extra, identity);
           if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-          json ??= context.bodyJson(request, identity, this.#turnBody);
+          json ??= context.bodyJson(request, identity, {
+            ...this.#turnBody,
+            windowId: headers.get("x-codex-window-id") ?? undefined,
+          });
           if (encoded?.refused !== context.encoder.refused) {
             encoded = {
               refused: context.encoder.refused,
@@ -213,7 +219,7 @@ export class ResponsesSession {
         yield event;
         if (
           event.type === "serverModel" && !this.#rerouted &&
-          !equalsIgnoringAsciiCase(event.model, requestedModel)
+          !isSameModel(event.model, requestedModel)
         ) {
           this.#rerouted = true;
           yield { type: "modelReroute", requestedModel, serverModel: event.model };
@@ -223,14 +229,6 @@ export class ResponsesSession {
       await source.return();
     }
   }
-}
-
-function equalsIgnoringAsciiCase(a: string, b: string): boolean {
-  return a.length === b.length && a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
-}
-
-function lower(char: string): string {
-  return char.toLowerCase();
 }
 
 function turnIdOf(metadata: Record<string, unknown> | string | undefined): string | undefined {

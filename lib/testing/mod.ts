@@ -10,3 +10,4 @@ export * from "./response_event_builders.ts";
 export * from "./mock_responses_server.ts";
 export * from "./rate_limit_headers.ts";
 export * from "./error_response.ts";
+export * from "./realtime_mock_server.ts";
