@@ -27,7 +27,10 @@ Deno.test("main help prints the help; help COMMAND prints the command's help", a
 Deno.test("main help with an unknown command exits 2 and names it", async () => {
   const memory = memoryContext();
   assert.equal(await main(["help", "nope"], memory.context), 2);
-  assert.match(memory.stderr.text, /^error: Unknown command "nope": choose one of responses(, [a-z]+)*\n/);
+  assert.match(
+    memory.stderr.text,
+    /^error: Unknown command "nope": choose one of responses(, [a-z]+)*\n/,
+  );
 });
 
 Deno.test("main --version works anywhere on the line, but not after --", async () => {
