@@ -17,6 +17,7 @@ import { headersTimeoutError, networkError } from "../transport/attempt_errors.t
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
 import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
+import { notAnEventStreamError, sniffBody } from "./_body_sniff.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
@@ -282,17 +283,6 @@ async function readText(response: Response, turn: SseTurn): Promise<string> {
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
-const BODY_EXCERPT_CHARS = 2000;
-/** The most of a page that is not an event stream an error keeps, in characters. */
-const BODY_LIMIT_CHARS = 64 * 1024;
-/** How many characters (after leading blanks) tell an event stream from a page. */
-const SNIFF_CHARS = 6;
-/** An event stream starts with a comment or a known field (after a BOM and blank lines). */
-const EVENT_STREAM_START_REGEXP = /^\uFEFF?\s*(?::|(?:event|data|id|retry)(?::|\r|\n|$))/;
-
-function looksLikeEventStream(head: string): boolean {
-  return EVENT_STREAM_START_REGEXP.test(head);
-}
 
 // The SSE body of a 2xx answer, read one chunk at a time: `completed` ends
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
@@ -332,59 +322,21 @@ class SseBody {
     this.#reader = response.body.getReader();
     const contentType = response.headers.get("content-type");
     if (contentType === null || EVENT_STREAM_REGEXP.test(contentType)) return;
-    const head = await this.#readHead();
-    if (looksLikeEventStream(head)) return;
-    const text = await this.#readPage();
-    throw new CodexWireError(
-      `Expected an event stream from ${this.#turn.url} but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
-        text.slice(0, BODY_EXCERPT_CHARS)
-      }`,
-      {
-        kind: "http",
-        status: response.status,
-        headers: response.headers,
-        body: text,
-      },
-    );
-  }
-
-  // Reads the first bytes (within the idle timeout) until they say what the body is,
-  // keeping them for `next()`; returns them as text.
-  async #readHead(): Promise<string> {
-    const decoder = new TextDecoder();
-    const waitStarted = performance.now();
-    let head = "";
-    while (head.trimStart().length < SNIFF_CHARS) {
-      const result = await readWithIdleTimeout(
-        this.#reader!,
-        this.#turn.idleTimeoutMs,
-        waitStarted,
-      );
-      this.#pending.push(result);
-      if (result.done) break;
-      head += decoder.decode(result.value, { stream: true });
+    const read = () =>
+      readWithIdleTimeout(this.#reader!, this.#turn.idleTimeoutMs, performance.now());
+    const sniffed = await sniffBody(read);
+    this.#pending = sniffed.reads;
+    if (!sniffed.eventStream) {
+      const { signal } = this.#turn;
+      throw await notAnEventStreamError(response, this.#turn.url, sniffed, async () => {
+        try {
+          return await read();
+        } catch (error) {
+          if (signal?.aborted) throw abortedError(signal);
+          throw error;
+        }
+      });
     }
-    return head;
-  }
-
-  // The rest of a body that is not an event stream: at most BODY_LIMIT_CHARS of it, and
-  // what came before a silence of `idleTimeoutMs` or a break.
-  async #readPage(): Promise<string> {
-    const decoder = new TextDecoder();
-    let text = "";
-    try {
-      for (;;) {
-        const { done, value } = this.#pending.shift() ??
-          await readWithIdleTimeout(this.#reader!, this.#turn.idleTimeoutMs, performance.now());
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-        if (text.length >= BODY_LIMIT_CHARS) break;
-      }
-    } catch {
-      // A stall or a break: the page so far says enough.
-      if (this.#turn.signal?.aborted) throw abortedError(this.#turn.signal);
-    }
-    return (text + decoder.decode()).slice(0, BODY_LIMIT_CHARS);
   }
 
   /**
