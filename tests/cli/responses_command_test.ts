@@ -9,6 +9,7 @@ import {
   assistantMessageEvent,
   completedEvent,
   createdEvent,
+  incompleteEvent,
   messageItemAddedEvent,
   outputTextDeltaEvent,
   reasoningItemAddedEvent,
@@ -421,4 +422,35 @@ Deno.test("responses with a ChatGPT token and no API key or base URL goes online
   assert.equal(code, 130);
   assert.doesNotMatch(memory.stderr.text, /offline/);
   assert.match(memory.stdout.text, /"kind":"aborted"/);
+});
+
+Deno.test("responses keeps the partial answer of a response cut off by max_output_tokens, says why, and does not send it again", async () => {
+  const run = await runAgainst([{
+    events: [
+      createdEvent("resp-1"),
+      outputTextDeltaEvent("Half an ans"),
+      incompleteEvent("resp-1", "max_output_tokens"),
+    ],
+  }], []);
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, "Half an ans\n");
+  assert.match(run.stderr, /^error: The response stopped early \(max_output_tokens\): /);
+  assert.equal(run.server.requests.length, 1);
+});
+
+Deno.test("responses fails at once on a 200 HTML page, naming the URL, with a hint about the base URL", async () => {
+  const run = await runAgainst([{
+    body: "<html>Welcome</html>",
+    headers: { "content-type": "text/html" },
+  }], []);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /^error: Expected an event stream from http:\/\/127\.0\.0\.1:\d+\/v1\/responses but the server answered 200 with content-type "text\/html"/,
+  );
+  assert.match(
+    run.stderr,
+    /\nhint: check the base URL: requests go to http:\/\/127\.0\.0\.1:\d+\/v1\/responses\n/,
+  );
+  assert.equal(run.server.requests.length, 1);
 });
