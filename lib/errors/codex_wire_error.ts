@@ -23,6 +23,7 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `compression`: a body could not be compressed or decompressed.
  * - `usage`: the library was called in a way it cannot serve (for example a stream
  *   iterated twice).
+ * - `tape`: a tape could not be read (a bad line) or written (a line still held a secret).
  */
 export type CodexWireErrorKind =
   | "contextWindowExceeded"
@@ -40,7 +41,8 @@ export type CodexWireErrorKind =
   | "network"
   | "aborted"
   | "compression"
-  | "usage";
+  | "usage"
+  | "tape";
 
 /** Construction options of {@linkcode CodexWireError}. */
 export interface CodexWireErrorOptions {
