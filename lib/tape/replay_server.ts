@@ -335,7 +335,7 @@ class TapeReplayServer implements ReplayServer {
         closest: closest === undefined ? null : {
           method: closest.candidate.method,
           path: closest.candidate.path,
-          conn: connOf(closest.candidate.interaction),
+          conn: (closest.candidate.interaction as { conn: string }).conn,
           differences: closest.differences,
         },
       },

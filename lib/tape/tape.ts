@@ -48,7 +48,7 @@ export interface WsInteraction {
   conn: string;
   /** The handshake. */
   open: WsOpenRecord;
-  /** The messages both ways, in order. */
+  /** The messages both ways, in order of arrival (by `t`). */
   frames: WsFrameRecord[];
   /** How it closed, if the tape saw it close. */
   close?: WsCloseRecord;
@@ -199,6 +199,12 @@ export class Tape {
       records.push(record);
       const problem = group(record, byConn, interactions);
       if (problem !== undefined) fail(lineNumber, problem);
+    }
+    // A piece held back for redaction is written after later records of its connection;
+    // its time offset still says when it arrived, so order each connection by time.
+    for (const interaction of interactions) {
+      if (interaction.kind === "ws") interaction.frames.sort((a, b) => a.t - b.t);
+      else interaction.chunks.sort((a, b) => a.t - b.t);
     }
     return new Tape(name, head, records, interactions, truncated);
   }
