@@ -17,6 +17,9 @@ import { parseCommandArgs, UsageError } from "./lib/cli/args.ts";
 import { type CliContext, denoCliContext, EXIT_OK, EXIT_USAGE } from "./lib/cli/cli_context.ts";
 import { colorEnabled, createPalette } from "./lib/cli/output.ts";
 import { runResponsesCommand } from "./lib/cli/responses_command.ts";
+import { runCaptureCommand } from "./lib/cli/capture_command.ts";
+import { runInspectCommand } from "./lib/cli/inspect_command.ts";
+import { runReplayCommand } from "./lib/cli/replay_command.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A subcommand: what the top-level help says about it, and how to run it. */
@@ -31,6 +34,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: "responses [PROMPT]",
     summary: "Stream one response (a bundled offline demo when there is no API key or base URL)",
     run: runResponsesCommand,
+  },
+  capture: {
+    usage: "capture --out TAPE [--upstream URL]",
+    summary: "Record any client's HTTP and WebSocket traffic to a tape, secrets kept out",
+    run: runCaptureCommand,
+  },
+  replay: {
+    usage: "replay TAPE",
+    summary: "Serve a tape on 127.0.0.1 so any client can run against the recording",
+    run: runReplayCommand,
+  },
+  inspect: {
+    usage: "inspect TAPE",
+    summary: "Show a tape's timeline: first byte, gaps, events, rate limits, errors, drift",
+    run: runInspectCommand,
   },
 };
 

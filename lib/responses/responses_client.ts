@@ -18,6 +18,8 @@ import {
 } from "./responses_session.ts";
 import type { RetryOptions } from "./sse_turn.ts";
 import { DEFAULT_MAX_EVENT_SIZE } from "../sse/sse_decoder.ts";
+import { recordingFetch } from "../tape/recording_fetch.ts";
+import type { TapeRecorder } from "../tape/tape_recorder.ts";
 
 /** Options of {@linkcode ResponsesClient}. */
 export interface ResponsesClientOptions {
@@ -52,6 +54,8 @@ export interface ResponsesClientOptions {
   telemetry?: Telemetry;
   /** The fetch to use (for proxies, tests, recording). @default {globalThis.fetch} */
   fetch?: typeof fetch;
+  /** Record every exchange to this tape (secrets replaced); close the recorder when done. */
+  record?: TapeRecorder;
   /** The conversation id: `session_id`, `x-client-request-id`, `prompt_cache_key`. @default {crypto.randomUUID()} */
   conversationId?: string;
   /** The `originator` header. @default {"codex_cli_rs"} */
@@ -129,7 +133,9 @@ export class ResponsesClient {
     this.conversationId = conversationId;
     this.#context = {
       url,
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: options.record === undefined
+        ? options.fetch ?? globalThis.fetch
+        : recordingFetch(options.record, options.fetch),
       baseHeaders(extra) {
         const withConversation = new Headers(conversationHeaders);
         extra.forEach((value, name) => withConversation.set(name, value));

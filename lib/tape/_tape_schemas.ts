@@ -64,6 +64,7 @@ const httpError: z.ZodType<HttpErrorRecord> = z.object({
   type: z.literal("http.error"),
   ...base,
   message: z.string(),
+  by: z.enum(["client", "server"]).optional(),
 });
 
 const wsOpen: z.ZodType<WsOpenRecord> = z.object({

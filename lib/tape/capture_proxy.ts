@@ -9,6 +9,7 @@ import { decodeContentEncoding } from "../compression/decode_content_encoding.ts
 import { abortableSleep } from "../transport/backoff.ts";
 import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
+import { recordedBody } from "./_recorded_body.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -268,44 +269,7 @@ class RecordingProxy implements CaptureProxy {
       this.#record((r) => r.httpEnd(conn));
       return new Response(null, init);
     }
-    return new Response(this.#relay(answer.body, conn), init);
-  }
-
-  /** Passes each upstream piece on as soon as it arrives, recording it first. */
-  #relay(body: ReadableStream<Uint8Array>, conn: string): ReadableStream<Uint8Array> {
-    const reader = body.getReader();
-    let done = false;
-    const finish = (action: (recorder: TapeRecorder) => void): void => {
-      if (done) return;
-      done = true;
-      this.#record(action);
-    };
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        try {
-          const { done: ended, value } = await reader.read();
-          if (ended) {
-            finish((r) => r.httpEnd(conn));
-            return controller.close();
-          }
-          if (value.length === 0) return;
-          this.#record((r) => r.httpChunk(conn, value));
-          controller.enqueue(value);
-        } catch (error) {
-          finish((r) =>
-            r.httpError(
-              conn,
-              `The upstream body broke off: ${error instanceof Error ? error.message : error}`,
-            )
-          );
-          controller.error(error);
-        }
-      },
-      cancel: async (reason) => {
-        finish((r) => r.httpError(conn, "The client cancelled the body"));
-        await reader.cancel(reason).catch(() => {});
-      },
-    }, { highWaterMark: 0 });
+    return new Response(recordedBody(answer.body, conn, (action) => this.#record(action)), init);
   }
 
   async #webSocket(request: Request, conn: string): Promise<Response> {

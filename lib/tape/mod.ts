@@ -24,3 +24,10 @@ export { parseFault, type ReplayFault } from "./replay_fault.ts";
 export { normalizeRequestBody } from "./normalize_request_body.ts";
 export { type ReplayServer, type ReplayServerOptions, startReplayServer } from "./replay_server.ts";
 export { type CaptureProxy, type CaptureProxyOptions, startCaptureProxy } from "./capture_proxy.ts";
+export {
+  type ConnectionReport,
+  type DriftReport,
+  inspectTape,
+  type TapeReport,
+} from "./inspect_tape.ts";
+export { recordingFetch } from "./recording_fetch.ts";

@@ -361,7 +361,9 @@ class TapeReplayServer implements ReplayServer {
       bytes: fromTapeData(chunk.data),
       atMs: chunk.t - response.t,
     }));
-    let ending: "end" | "break" = interaction.end === undefined ? "break" : "end";
+    // A body the client cancelled had not failed: it ends where the client stopped reading.
+    const ended = interaction.end !== undefined || interaction.error?.by === "client";
+    let ending: "end" | "break" = ended ? "end" : "break";
     for (const fault of faults) {
       if (fault.kind === "errorFrame") {
         const event = `event: error\ndata: ${JSON.stringify(INJECTED_ERROR_EVENT)}\n\n`;

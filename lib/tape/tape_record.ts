@@ -84,6 +84,11 @@ export interface HttpErrorRecord extends TapeRecordBase {
   type: "http.error";
   /** What went wrong. */
   message: string;
+  /**
+   * `client` when the client cancelled the body (the server had not failed: a replay
+   * ends the body there), else the server or the network failed.
+   */
+  by?: "client" | "server";
 }
 
 /** A WebSocket connection opened. */

@@ -201,11 +201,12 @@ export class TapeRecorder implements AsyncDisposable {
    *
    * @param conn The connection id.
    * @param message What went wrong.
+   * @param by `client` when the client cancelled the body.
    */
-  httpError(conn: string, message: string): void {
+  httpError(conn: string, message: string, by: "client" | "server" = "server"): void {
     const t = this.#writer.now();
     this.#flushChunks(conn);
-    this.#writeTimed({ type: "http.error", conn, t, message: this.#redactor.text(message) });
+    this.#writeTimed({ type: "http.error", conn, t, message: this.#redactor.text(message), by });
   }
 
   /**
