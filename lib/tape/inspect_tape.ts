@@ -199,7 +199,9 @@ function inspectHttp(exchange: HttpInteraction): ConnectionReport {
   }
   const rateLimits = exchange.response === undefined
     ? []
-    : parseRateLimitHeaders(new Headers(exchange.response.headers));
+    : parseRateLimitHeaders(new Headers(exchange.response.headers)).filter((snapshot) =>
+      snapshot.primary !== null || snapshot.secondary !== null || snapshot.credits !== null
+    );
   const last = exchange.end?.t ?? exchange.error?.t ?? exchange.chunks.at(-1)?.t ??
     exchange.response?.t ?? start;
   return {

@@ -31,3 +31,10 @@ export {
   type TapeReport,
 } from "./inspect_tape.ts";
 export { recordingFetch } from "./recording_fetch.ts";
+export { withReplay } from "./with_replay.ts";
+export type {
+  PlanType,
+  RateLimitCredits,
+  RateLimitSnapshot,
+  RateLimitWindow,
+} from "../ratelimits/rate_limit_snapshot.ts";

@@ -50,6 +50,13 @@ export interface ReplayServerOptions {
    */
   matchBody?: boolean;
   /**
+   * Move rate-limit reset times (`x-*-reset-at` response headers, Unix seconds) forward
+   * by the time since the tape was recorded, so they lie as far ahead as they did then.
+   *
+   * @default {false}
+   */
+  shiftResetTimes?: boolean;
+  /**
    * Where log lines go (an unmatched request and what differed, a client message that
    * differs from the recording).
    *
@@ -137,6 +144,9 @@ export async function startReplayServer(
     chunking,
     faults,
     matchBody: options.matchBody ?? false,
+    shiftSeconds: options.shiftResetTimes === true
+      ? Math.max(0, Math.floor((Date.now() - Date.parse(loaded.header.created)) / 1000) || 0)
+      : 0,
     // deno-lint-ignore no-console
     log: options.log ?? ((line) => console.error(line)),
   });
@@ -148,6 +158,7 @@ interface Settings {
   chunking: Chunking;
   faults: ReplayFault[];
   matchBody: boolean;
+  shiftSeconds: number;
   log: (line: string) => void;
 }
 
@@ -354,8 +365,14 @@ class TapeReplayServer implements ReplayServer {
       );
     }
     const headers = new Headers();
+    const shift = this.#settings.shiftSeconds;
     for (const [name, value] of response.headers) {
-      if (!DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) headers.append(name, value);
+      const lower = name.toLowerCase();
+      if (DROPPED_RESPONSE_HEADERS.has(lower)) continue;
+      const shifted = shift > 0 && lower.endsWith("-reset-at") && /^\d+$/.test(value)
+        ? String(Number(value) + shift)
+        : value;
+      headers.append(name, shifted);
     }
     let pieces: TimedPiece[] = interaction.chunks.map((chunk) => ({
       bytes: fromTapeData(chunk.data),
