@@ -35,7 +35,8 @@ const PREFIXED_UUID_REGEXP =
 const UUID_REGEXP = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Replaces the volatile parts of a request body: `<prefix>_<uuid>` ids become
+ * Replaces the volatile parts of a request body (and sorts object keys, so equal bodies
+ * give equal JSON text): `<prefix>_<uuid>` ids become
  * `<prefix>_<id>`, bare UUIDs `<uuid>`, turn/session/thread ids and every
  * `client_metadata` value `<volatile>`; `internal_chat_message_metadata_passthrough`
  * is dropped.
@@ -69,10 +70,12 @@ export function normalizeRequestBody(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalizeRequestBody);
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
+  // Keys sorted, so two normalised bodies compare equal as JSON text whatever their order.
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [key, field] of entries) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key === "client_metadata" && typeof field === "object" && field !== null) {
-      out[key] = Object.fromEntries(Object.keys(field).map((name) => [name, "<volatile>"]));
+      out[key] = Object.fromEntries(Object.keys(field).sort().map((name) => [name, "<volatile>"]));
     } else if (VOLATILE_KEYS.has(key)) {
       out[key] = "<volatile>";
     } else {
@@ -122,6 +125,18 @@ function diff(a: unknown, b: unknown, path: string, out: string[], limit: number
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) {
+    if (typeof a === "string" && typeof b === "string") {
+      // Long texts often share a long start: show them from just before the first difference.
+      let at = 0;
+      while (at < a.length && at < b.length && a[at] === b[at]) at++;
+      const from = Math.max(0, at - 20);
+      if (from > 0) {
+        out.push(
+          `${path} (from character ${from}): ${short(a.slice(from))} ≠ ${short(b.slice(from))}`,
+        );
+        return;
+      }
+    }
     out.push(`${path}: ${short(a)} ≠ ${short(b)}`);
   }
 }

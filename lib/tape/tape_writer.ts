@@ -106,7 +106,9 @@ export class TapeWriter implements Disposable {
    * error says which record and field; nothing is written), or if the writer is closed.
    */
   write(record: TapeRecord): void {
-    const line = JSON.stringify(record);
+    // type, t and conn first, so a tape reads well line by line.
+    const { type, t, conn, ...rest } = record;
+    const line = JSON.stringify({ type, t, conn, ...rest });
     for (const secret of this.#refuse) {
       const where = findSecret(record, secret.value, "");
       if (where !== undefined || line.includes(secret.value) || line.includes(secret.json)) {
