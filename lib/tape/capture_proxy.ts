@@ -10,6 +10,7 @@ import { abortableSleep } from "../transport/backoff.ts";
 import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
 import { recordedBody } from "./_recorded_body.ts";
+import { connectUpstream, type UpstreamSocket } from "./_upstream_socket.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -77,6 +78,7 @@ const DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
 ]);
+const UPGRADE_OWN_HEADERS_REGEXP = /^(upgrade|connection|sec-websocket-.*|date|content-length)$/i;
 const HANDSHAKE_REGEXP =
   /^(host|upgrade|connection|sec-websocket-(key|version|extensions|protocol))$/i;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
@@ -282,11 +284,32 @@ class RecordingProxy implements CaptureProxy {
     for (const [name, value] of request.headers) {
       if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
     }
-    const upstream = new WebSocket(target, { protocols, headers });
-    upstream.binaryType = "arraybuffer";
-    const opened = await waitForOpen(upstream, this.#connectTimeoutMs, this.#closing.signal);
-    if (opened !== true) {
-      const message = `The upstream WebSocket ${target.href} did not open: ${opened}`;
+    const handshake = await connectUpstream(
+      target.href,
+      protocols,
+      headers,
+      this.#connectTimeoutMs,
+    );
+    if (handshake.kind === "refused") {
+      // A refused upgrade is an ordinary HTTP answer (a 426 tells Codex to use HTTP):
+      // recorded and passed on as one, so a replay refuses the same way.
+      this.#record((r) => {
+        r.httpRequest(conn, { method: request.method, url: request.url, headers: request.headers });
+        r.httpResponse(conn, handshake.status, handshake.headers);
+        if (handshake.body.length > 0) r.httpChunk(conn, handshake.body);
+        r.httpEnd(conn);
+      });
+      const forwarded = new Headers();
+      for (const [name, value] of handshake.headers) {
+        if (!DECODED_RESPONSE_HEADERS.has(name)) forwarded.append(name, value);
+      }
+      return new Response(
+        NULL_BODY_STATUSES.has(handshake.status) ? null : handshake.body,
+        { status: handshake.status, headers: forwarded },
+      );
+    }
+    if (handshake.kind === "failed") {
+      const message = `The upstream WebSocket ${target.href} did not open: ${handshake.message}`;
       this.#log(`codexwire capture: ${message}`);
       this.#record((r) => {
         r.wsOpen(conn, {
@@ -301,27 +324,35 @@ class RecordingProxy implements CaptureProxy {
         status: 502,
       });
     }
+    const upstream = handshake.socket;
+    if (this.#closing.signal.aborted) {
+      upstream.close(1001, "The capture proxy is closing");
+      return Response.json({ error: { message: "The capture proxy is closing" } }, { status: 503 });
+    }
     this.#record((r) =>
       r.wsOpen(conn, {
         url: request.url,
         requestHeaders: request.headers,
-        responseHeaders: [],
+        responseHeaders: handshake.headers,
         protocols,
-        protocol: upstream.protocol,
+        protocol: handshake.protocol,
       })
     );
     const { socket: client, response } = Deno.upgradeWebSocket(
       request,
-      upstream.protocol === "" ? {} : { protocol: upstream.protocol },
+      handshake.protocol === "" ? {} : { protocol: handshake.protocol },
     );
+    for (const [name, value] of handshake.headers) {
+      if (!UPGRADE_OWN_HEADERS_REGEXP.test(name)) response.headers.append(name, value);
+    }
     client.binaryType = "arraybuffer";
     this.#pipe(conn, client, upstream);
     return response;
   }
 
-  #pipe(conn: string, client: WebSocket, upstream: WebSocket): void {
+  #pipe(conn: string, client: WebSocket, upstream: UpstreamSocket): void {
     let closedBy: "client" | "server" | undefined;
-    const waiting: (string | ArrayBuffer)[] = [];
+    const waiting: (string | Uint8Array)[] = [];
     const bothClosed = Promise.withResolvers<void>();
     let open = 2;
     const oneClosed = () => {
@@ -330,44 +361,47 @@ class RecordingProxy implements CaptureProxy {
     const entry: OpenSocket = {
       close() {
         closeSocket(client, 1001, "The capture proxy is closing");
-        closeSocket(upstream, 1001, "The capture proxy is closing");
+        upstream.close(1001, "The capture proxy is closing");
       },
       closed: bothClosed.promise,
     };
     this.#sockets.add(entry);
     bothClosed.promise.then(() => this.#sockets.delete(entry));
-
-    const frame = (from: "client" | "server", data: unknown): string | ArrayBuffer => {
-      const payload = typeof data === "string" ? data : data as ArrayBuffer;
-      this.#record((r) =>
-        r.wsFrame(conn, from, typeof payload === "string" ? payload : new Uint8Array(payload))
-      );
-      return payload;
+    const recordClose = (by: "client" | "server", code: number, reason: string) => {
+      if (closedBy !== undefined) return;
+      closedBy = by;
+      this.#record((r) => r.wsClose(conn, { code, reason, by }));
     };
+
     client.addEventListener("open", () => {
-      for (const payload of waiting.splice(0)) client.send(payload);
+      for (const payload of waiting.splice(0)) {
+        client.send(payload as string | Uint8Array<ArrayBuffer>);
+      }
     });
     client.addEventListener("message", (event) => {
-      const payload = frame("client", event.data);
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(payload);
+      const payload = typeof event.data === "string"
+        ? event.data
+        : new Uint8Array(event.data as ArrayBuffer);
+      this.#record((r) => r.wsFrame(conn, "client", payload));
+      if (upstream.open) upstream.send(payload);
     });
-    upstream.addEventListener("message", (event) => {
-      const payload = frame("server", event.data);
-      if (client.readyState === WebSocket.OPEN) client.send(payload);
-      else if (client.readyState === WebSocket.CONNECTING) waiting.push(payload);
+    upstream.onMessage((payload) => {
+      this.#record((r) => r.wsFrame(conn, "server", payload));
+      if (client.readyState === WebSocket.OPEN) {
+        client.send(payload as string | Uint8Array<ArrayBuffer>);
+      } else if (client.readyState === WebSocket.CONNECTING) waiting.push(payload);
     });
-    const onClose = (by: "client" | "server", other: WebSocket) => (event: CloseEvent) => {
-      if (closedBy === undefined) {
-        closedBy = by;
-        this.#record((r) => r.wsClose(conn, { code: event.code, reason: event.reason, by }));
-      }
-      closeSocket(other, event.code, event.reason);
+    client.addEventListener("close", (event) => {
+      recordClose("client", event.code, event.reason);
+      upstream.close(event.code, event.reason);
       oneClosed();
-    };
-    client.addEventListener("close", onClose("client", upstream));
-    upstream.addEventListener("close", onClose("server", client));
+    });
+    upstream.onClose((code, reason) => {
+      recordClose("server", code, reason);
+      closeSocket(client, code, reason);
+      oneClosed();
+    });
     client.addEventListener("error", () => {});
-    upstream.addEventListener("error", () => {});
   }
 }
 
@@ -379,35 +413,6 @@ function closeSocket(socket: WebSocket, code: number, reason: string): void {
   } catch {
     socket.close();
   }
-}
-
-/** Resolves `true` once open, or a reason why not (closed, error, timeout, proxy closing). */
-function waitForOpen(
-  socket: WebSocket,
-  timeoutMs: number,
-  closing: AbortSignal,
-): Promise<true | string> {
-  const stop = new AbortController();
-  return new Promise<true | string>((resolve) => {
-    const done = (result: true | string) => {
-      stop.abort();
-      if (result !== true) closeSocket(socket, 1000, "");
-      resolve(result);
-    };
-    socket.addEventListener("open", () => done(true), { signal: stop.signal });
-    socket.addEventListener("error", (event) => {
-      done(`error: ${(event as ErrorEvent).message ?? "the handshake failed"}`);
-    }, { signal: stop.signal });
-    socket.addEventListener("close", (event) => done(`closed with code ${event.code}`), {
-      signal: stop.signal,
-    });
-    abortableSleep(timeoutMs, AbortSignal.any([stop.signal, closing])).then(
-      () => done(`no handshake within ${timeoutMs} ms`),
-      () => {
-        if (closing.aborted && !stop.signal.aborted) done("the capture proxy is closing");
-      },
-    );
-  });
 }
 
 async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {

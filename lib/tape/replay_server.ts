@@ -274,7 +274,14 @@ class TapeReplayServer implements ReplayServer {
       ? this.#ws
       : this.#http;
     const match = this.#match(candidates, request.method, url.pathname, body);
-    if (match === undefined) return this.#unmatched(request.method, url.pathname, body, isUpgrade);
+    if (match === undefined) {
+      // An upgrade the upstream refused (a 426, say) was recorded as an HTTP exchange.
+      const refused = isUpgrade
+        ? this.#match(this.#http, request.method, url.pathname, undefined)
+        : undefined;
+      if (refused !== undefined) return this.#replayHttp(refused, this.#faults.take("http"));
+      return this.#unmatched(request.method, url.pathname, body, isUpgrade);
+    }
 
     const faults = this.#faults.take(isUpgrade ? "ws" : "http");
     const status = faults.find((fault) => fault.kind === "status");

@@ -10,6 +10,8 @@ export interface ScriptedWsOptions {
   closeWith?: { code: number; reason: string };
   /** The subprotocol to pick from the client's offer. */
   pickProtocol?: (offered: string[]) => string | undefined;
+  /** Headers added to the 101 answer. */
+  responseHeaders?: Record<string, string>;
 }
 
 /** A Deno.serve WebSocket server that plays a fixed script; records what it received. */
@@ -33,6 +35,9 @@ export function startScriptedWsServer(options: ScriptedWsOptions): {
       request,
       protocol === undefined ? {} : { protocol },
     );
+    for (const [name, value] of Object.entries(options.responseHeaders ?? {})) {
+      response.headers.append(name, value);
+    }
     socket.binaryType = "arraybuffer";
     const closed = Promise.withResolvers<void>();
     sockets.add(closed.promise);
@@ -151,4 +156,25 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
+}
+
+/** Sends a WebSocket handshake over raw TCP and returns the answer's head (status and headers). */
+export async function rawHandshake(port: number, path: string): Promise<string> {
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await connection.write(new TextEncoder().encode(
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    ));
+    let text = "";
+    const buffer = new Uint8Array(4096);
+    while (!text.includes("\r\n\r\n")) {
+      const read = await within(connection.read(buffer), "the handshake answer");
+      if (read === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, read));
+    }
+    return text.slice(0, text.indexOf("\r\n\r\n") + 4);
+  } finally {
+    connection.close();
+  }
 }

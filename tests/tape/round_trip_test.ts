@@ -7,7 +7,13 @@ import {
   startMockResponsesServer,
 } from "../../lib/testing/mod.ts";
 import { startCaptureProxy, startReplayServer, Tape } from "../../lib/tape/mod.ts";
-import { joinBytes, readPieces, startScriptedWsServer, TestSocket } from "./_tape_helpers.ts";
+import {
+  joinBytes,
+  rawHandshake,
+  readPieces,
+  startScriptedWsServer,
+  TestSocket,
+} from "./_tape_helpers.ts";
 
 const SSE = encodeSseEvents([
   createdEvent("resp-1"),
@@ -85,6 +91,7 @@ Deno.test("a WebSocket session captured through the proxy replays its frames, su
         replies: [['{"type":"a"}', binary], ['{"type":"b"}']],
         closeWith: { code: 4001, reason: "done" },
         pickProtocol: (offered) => offered.find((p) => p === "realtime"),
+        responseHeaders: { "x-reasoning-included": "true", "openai-model": "gpt-rt" },
       });
       await using proxy = await startCaptureProxy({
         upstream: upstream.url.replace("ws", "http"),
@@ -119,6 +126,9 @@ Deno.test("a WebSocket session captured through the proxy replays its frames, su
     const tape = await Tape.read(out);
     const [session] = tape.webSockets;
     assert.equal(session.open.protocol, "realtime");
+    const answered = Object.fromEntries(session.open.responseHeaders);
+    assert.equal(answered["x-reasoning-included"], "true");
+    assert.equal(answered["openai-model"], "gpt-rt");
     assert.deepEqual(session.open.protocols, ["realtime", "openai-insecure-api-key.REDACTED"]);
     assert.deepEqual(session.frames.map((f) => `${f.from}:${f.opcode}`), [
       "server:text",
@@ -156,4 +166,43 @@ Deno.test("a WebSocket session captured through the proxy replays its frames, su
   } finally {
     await Deno.remove(out);
   }
+});
+
+Deno.test("a refused upgrade passes through the proxy as HTTP and replays the same way", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    {
+      await using upstream = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen() {} },
+        () => new Response("use HTTP", { status: 426, headers: { "x-why": "no-ws" } }),
+      );
+      await using proxy = await startCaptureProxy({
+        upstream: `http://127.0.0.1:${upstream.addr.port}/v1`,
+        out,
+      });
+      const head = await rawHandshake(proxy.port, "/v1/responses");
+      assert.match(head, /^HTTP\/1\.1 426 /);
+      assert.match(head, /x-why: no-ws/);
+    }
+    const tape = await Tape.read(out);
+    assert.equal(tape.http[0].response?.status, 426);
+    await using replay = await startReplayServer(tape);
+    const head = await rawHandshake(replay.port, "/v1/responses");
+    assert.match(head, /^HTTP\/1\.1 426 /);
+    assert.match(head, /x-why: no-ws/);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("a replayed WebSocket handshake carries the recorded response headers", async () => {
+  const tape = Tape.parse([
+    '{"type":"header","format":"codexwire-tape","version":1,"created":"2026-01-01T00:00:00Z"}',
+    '{"type":"ws.open","t":0,"conn":"c1","url":"ws://h/v1/responses","requestHeaders":[],"responseHeaders":[["x-reasoning-included","true"]],"protocols":[],"protocol":""}',
+    '{"type":"ws.close","t":1,"conn":"c1","code":1000,"reason":"","by":"server"}',
+  ].join("\n"));
+  await using replay = await startReplayServer(tape);
+  const head = await rawHandshake(replay.port, "/v1/responses");
+  assert.match(head, /^HTTP\/1\.1 101 /);
+  assert.match(head, /x-reasoning-included: true/);
 });
