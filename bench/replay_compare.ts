@@ -127,5 +127,5 @@ console.log(
   `bare Deno.serve: median ${median(results.bare).toFixed(0)} ms, peak RSS ${mb(peak.bare)}`,
 );
 console.log(`ratio replay/bare (median of per-round ratios): ${median(results.ratio).toFixed(2)}×`);
-console.log(`events lost: ${lost} of ${CLIENTS * EVENTS * ROUNDS}`);
+console.log(`events lost: ${lost} of ${2 * CLIENTS * EVENTS * ROUNDS} (both servers)`);
 if (lost > 0) Deno.exit(1);
