@@ -38,3 +38,8 @@ export type {
   RateLimitSnapshot,
   RateLimitWindow,
 } from "../ratelimits/rate_limit_snapshot.ts";
+export {
+  type RecordedWebSocket,
+  recordWebSocket,
+  type RecordWebSocketOptions,
+} from "./recording_web_socket.ts";
