@@ -38,6 +38,7 @@ const ANSWER = "Hello from the tape";
 async function runCodex(
   home: string,
   baseUrl: string,
+  websockets = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   {
     await Deno.writeTextFile(
@@ -50,6 +51,7 @@ name = "tape"
 base_url = "${baseUrl}"
 wire_api = "responses"
 env_key = "CODEX_TAPE_KEY"
+supports_websockets = ${websockets}
 request_max_retries = 0
 stream_max_retries = 0
 stream_idle_timeout_ms = 20000
@@ -127,6 +129,79 @@ Deno.test({
       assert.equal(replayed.code, 0, `${replayed.stderr}\n${log.join("\n")}`);
       assert.equal(replayed.stdout.trim(), ANSWER);
       assert.deepEqual(log, []);
+    } finally {
+      await Deno.remove(out);
+      await Deno.remove(home, { recursive: true });
+    }
+  },
+});
+
+/** A Responses-over-WebSocket upstream: each response.create gets a whole answer. */
+function startWsUpstream(): Deno.HttpServer<Deno.NetAddr> {
+  let count = 0;
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    if (request.headers.get("upgrade") !== "websocket") return new Response(null, { status: 404 });
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onmessage = () => {
+      const id = `resp_ws_${++count}`;
+      const item = `msg_ws_${count}`;
+      for (
+        const event of [
+          createdEvent(id),
+          messageItemAddedEvent(item),
+          outputTextDeltaEvent("Hello from "),
+          outputTextDeltaEvent("the tape"),
+          assistantMessageEvent(item, ANSWER, { phase: "final_answer" }),
+          completedEvent(id, { inputTokens: 10, outputTokens: 4 }),
+        ]
+      ) socket.send(JSON.stringify(event));
+    };
+    return response;
+  });
+}
+
+Deno.test({
+  name: CODEX === undefined
+    ? `the Codex CLI over WebSocket through capture and replay (skipped: no codex binary; install it with "${INSTALL_HINT}" or set CODEX_BIN)`
+    : "the Codex CLI over WebSocket (prewarm, then the turn) runs through the capture proxy, then against the replay server",
+  ignore: CODEX === undefined,
+  async fn() {
+    const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+    const home = await Deno.makeTempDir({ prefix: "codexwire-codex-home-" });
+    try {
+      {
+        await using upstream = startWsUpstream();
+        await using proxy = await startCaptureProxy({
+          upstream: `http://127.0.0.1:${upstream.addr.port}/v1`,
+          out,
+          log: () => {},
+        });
+        const recorded = await runCodex(home, proxy.baseUrl, true);
+        assert.equal(recorded.code, 0, recorded.stderr);
+        assert.equal(recorded.stdout.trim(), ANSWER);
+      }
+      assert.ok(
+        !(await Deno.readTextFile(out)).includes(KEY),
+        "the API key never reaches the tape",
+      );
+      const tape = await Tape.read(out);
+      const [session] = tape.webSockets;
+      assert.ok(session !== undefined, "Codex used the WebSocket");
+      assert.equal(
+        Object.fromEntries(session.open.requestHeaders).authorization,
+        "Bearer [REDACTED]",
+      );
+      assert.ok(session.frames.filter((frame) => frame.from === "client").length >= 1);
+
+      const log: string[] = [];
+      await using replay = await startReplayServer(tape, {
+        matchBody: true,
+        log: (line) => log.push(line),
+      });
+      const replayed = await runCodex(home, replay.baseUrl, true);
+      assert.equal(replayed.code, 0, `${replayed.stderr}\n${log.join("\n")}`);
+      assert.equal(replayed.stdout.trim(), ANSWER);
+      assert.deepEqual(log, [], "each client message matches its recording once normalised");
     } finally {
       await Deno.remove(out);
       await Deno.remove(home, { recursive: true });
