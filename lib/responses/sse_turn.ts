@@ -233,8 +233,8 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   return error;
 }
 
-// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, each chunk
-// within the idle timeout, so a huge or stalled error body neither fills memory nor hangs.
+// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, all within the
+// idle timeout, so a huge, stalled or trickling error body neither fills memory nor hangs.
 async function readText(response: Response, turn: SseTurn): Promise<string> {
   const { idleTimeoutMs, signal } = turn;
   return (await readBoundedText(response, { idleTimeoutMs, signal })).text;

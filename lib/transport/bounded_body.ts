@@ -15,7 +15,11 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export interface BoundedTextOptions {
   /** The most bytes to keep; the body is cancelled past them. @default {65536} */
   maxBytes?: number;
-  /** The longest silence between two chunks, in milliseconds (`Infinity`: none). */
+  /**
+   * The longest the whole read may take, in milliseconds (`Infinity`: no bound). Such a
+   * body holds no events, so, as for an event stream, nothing restarts the idle clock: a
+   * body that trickles a byte at a time is bounded too.
+   */
   idleTimeoutMs: number;
   /** Cancels the read with an `aborted` error. */
   signal?: AbortSignal;
@@ -30,10 +34,10 @@ export interface BoundedText {
 }
 
 /**
- * Reads at most `maxBytes` of a body as text, waiting at most `idleTimeoutMs` for each
- * chunk. A body that grows past the bound, stalls, or breaks is cancelled, and the prefix
- * read so far is returned with the reason; memory stays within `maxBytes` whatever the
- * server sends.
+ * Reads at most `maxBytes` of a body as text, within `idleTimeoutMs` in all. A body that
+ * grows past the bound, stalls or trickles past the time, or breaks is cancelled, and the
+ * prefix read so far is returned with the reason; memory stays within `maxBytes` and time
+ * within `idleTimeoutMs` whatever the server sends.
  *
  * @param response The answer whose body to read.
  * @param options The bounds and a signal.
@@ -61,9 +65,11 @@ export async function readBoundedText(
   let text = "";
   let kept = 0;
   let stopped: BoundedText["stopped"];
+  const started = performance.now();
   try {
     for (;;) {
-      const result = await readWithin(reader, idleTimeoutMs, signal);
+      const remainingMs = idleTimeoutMs - (performance.now() - started);
+      const result = remainingMs > 0 ? await readWithin(reader, remainingMs, signal) : "stalled";
       if (result === "stalled") {
         stopped = "stalled";
         break;
@@ -95,19 +101,19 @@ export async function readBoundedText(
   return stopped === undefined ? { text } : { text, stopped };
 }
 
-// One read, ended early by the idle timeout ("stalled") or the signal (a rejection).
+// One read, ended early by the time ("stalled") or the signal (a rejection).
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  idleTimeoutMs: number,
+  timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array> | "stalled"> {
   signal?.throwIfAborted();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const waits: Promise<ReadableStreamReadResult<Uint8Array> | "stalled">[] = [reader.read()];
-  if (idleTimeoutMs !== Infinity) {
+  if (timeoutMs !== Infinity) {
     waits.push(
-      new Promise((resolve) => timer = setTimeout(() => resolve("stalled"), idleTimeoutMs)),
+      new Promise((resolve) => timer = setTimeout(() => resolve("stalled"), timeoutMs)),
     );
   }
   if (signal !== undefined) {

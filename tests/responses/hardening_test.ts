@@ -20,6 +20,7 @@ import {
   SECRET,
   startServer,
   startSilentServer,
+  trickle,
   within,
 } from "../_hostile.ts";
 import { bodyTypes, collect, testClient } from "../_helpers.ts";
@@ -94,6 +95,39 @@ for (
     assert.equal(error?.retryable, true);
     assert.equal(error?.status, status);
     assert.equal(error?.body, '{"error":{"message":"partly ');
+    assert.equal(server.hits, 1);
+  });
+}
+
+for (
+  const [label, status, contentType, kind] of [
+    ["a 500 error body", 500, "application/json", "http"],
+    ["a 200 text/html body", 200, "text/html", "stream"],
+  ] as const
+) {
+  Deno.test(`${label} that trickles a byte at a time is read within one idle timeout`, async () => {
+    // A byte every 20 ms never leaves a 300 ms silence: a per-chunk bound alone would read
+    // it for 64 KiB x 20 ms (about 22 minutes).
+    const stop = new AbortController();
+    await using server = startServer(() =>
+      new Response(trickle('{"error":{"message":"slow"}}', 20, stop.signal), {
+        status,
+        headers: { "content-type": contentType },
+      })
+    );
+    // Ends the trickle before the server closes, even when the client read on.
+    using _stop = { [Symbol.dispose]: () => stop.abort() };
+    const { error } = await within(
+      BOUND_MS,
+      collect(
+        testClient(server.url, { idleTimeoutMs: 300, retry: NO_RETRY })
+          .stream({ model: "m", input: "x" }),
+      ),
+      "the stream",
+    );
+    assert.equal(error?.kind, kind);
+    assert.equal(error?.status, status);
+    assert(error?.body?.startsWith('{"error"'), `body: ${error?.body}`);
     assert.equal(server.hits, 1);
   });
 }
