@@ -7,6 +7,7 @@
 
 import { abortedError } from "./backoff.ts";
 import { redactUrlsIn } from "./redact_url.ts";
+import { readWithin } from "./timeout.ts";
 
 /** The most bytes of a non-stream body that are kept: 64 KiB. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -69,8 +70,8 @@ export async function readBoundedText(
   try {
     for (;;) {
       const remainingMs = idleTimeoutMs - (performance.now() - started);
-      const result = remainingMs > 0 ? await readWithin(reader, remainingMs, signal) : "stalled";
-      if (result === "stalled") {
+      const result = remainingMs > 0 ? await readWithin(reader, remainingMs, signal) : "timeout";
+      if (result === "timeout") {
         stopped = "stalled";
         break;
       }
@@ -99,37 +100,6 @@ export async function readBoundedText(
   }
   if (signal?.aborted) throw abortedError(signal);
   return stopped === undefined ? { text } : { text, stopped };
-}
-
-// One read, ended early by the time ("stalled") or the signal (a rejection).
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<ReadableStreamReadResult<Uint8Array> | "stalled"> {
-  signal?.throwIfAborted();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const waits: Promise<ReadableStreamReadResult<Uint8Array> | "stalled">[] = [reader.read()];
-  if (timeoutMs !== Infinity) {
-    waits.push(
-      new Promise((resolve) => timer = setTimeout(() => resolve("stalled"), timeoutMs)),
-    );
-  }
-  if (signal !== undefined) {
-    waits.push(
-      new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-      }),
-    );
-  }
-  try {
-    return await Promise.race(waits);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-  }
 }
 
 /**

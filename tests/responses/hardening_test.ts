@@ -58,6 +58,51 @@ Deno.test("a server that never sends headers fails with a retryable headersTimeo
   assertNoSecret({ error, events, records: logs.records, telemetry: telemetry.seen });
 });
 
+/** A caller's fetch that does not pass the signal on (as some wrappers do). */
+const deafFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: undefined });
+
+Deno.test("headersTimeoutMs holds with a caller's fetch that ignores the signal", async () => {
+  await using server = startSilentServer();
+  const { error } = await within(
+    BOUND_MS,
+    collect(
+      testClient(server.url, { headersTimeoutMs: 150, fetch: deafFetch, retry: NO_RETRY })
+        .stream({ model: "m", input: "x" }),
+    ),
+    "the stream",
+  );
+  assert.equal(error?.kind, "headersTimeout");
+  assert.equal(error?.retryable, true);
+});
+
+for (const phase of ["the header wait", "the body read"] as const) {
+  Deno.test(`return() during ${phase} stops at once with a caller's fetch that ignores the signal`, async () => {
+    await using server = startServer((_, stall) =>
+      new Response(stall(encodeSseEvents([createdEvent("r")])), { headers: SSE })
+    );
+    await using silent = startSilentServer();
+    const stream = testClient(phase === "the header wait" ? silent.url : server.url, {
+      idleTimeoutMs: 60_000,
+      headersTimeoutMs: 60_000,
+      fetch: deafFetch,
+      retry: NO_RETRY,
+    }).stream({ model: "m", input: "x" });
+    const iterator = stream[Symbol.asyncIterator]();
+    if (phase === "the body read") {
+      let first = await iterator.next();
+      while (!first.done && first.value.type !== "created") first = await iterator.next();
+    }
+    const pending = iterator.next();
+    // Let the request go out (and, for the header wait, reach the silent server).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await within(1_000, iterator.return!(), "return()");
+    assert.deepEqual(await within(1_000, pending, "the pending next()"), {
+      done: true,
+      value: undefined,
+    });
+  });
+}
+
 Deno.test("headersTimeoutMs Infinity waits for slow headers", async () => {
   await using server = startServer(() =>
     new Response(encodeSseEvents([createdEvent("r"), completedEvent("r")]), { headers: SSE })
