@@ -321,6 +321,35 @@ for (const status of [301, 302, 303, 307, 308]) {
   });
 }
 
+Deno.test("an answer a caller's fetch reached by following a redirect is refused", async () => {
+  await using logs = await captureLogs();
+  await using target = startServer(() =>
+    new Response(encodeSseEvents([createdEvent("evil"), completedEvent("evil")]), {
+      headers: SSE,
+    })
+  );
+  await using server = startServer(() =>
+    new Response(null, {
+      status: 302,
+      headers: { location: `${target.url}/responses?token=${SECRET}` },
+    })
+  );
+  const telemetry = recordingTelemetry();
+  const { events, error } = await collect(
+    testClient(server.url, {
+      telemetry,
+      fetch: (input, init) => fetch(input, { ...init, redirect: "follow" }),
+    }).stream({ model: "m", input: "the prompt" }),
+  );
+  assert.equal(server.hits, 1, "a redirect is not retried");
+  assert.equal(error?.kind, "http");
+  assert.equal(error?.retryable, false);
+  assert.match(error!.message, /Cannot follow the redirect/);
+  assert(error!.message.includes(`${target.url}/responses?token=REDACTED`), error!.message);
+  assert.deepEqual(bodyTypes(events), [], "the redirect target's answer was streamed");
+  assertNoSecret({ error, events, records: logs.records, telemetry: telemetry.seen });
+});
+
 Deno.test("secrets in the URL reach no message, event, log record or telemetry", async () => {
   await using logs = await captureLogs();
   // A port that nothing listens on: bind one, then free it.
