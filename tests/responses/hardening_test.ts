@@ -221,6 +221,23 @@ Deno.test("return() during a pending next() cancels the read at once", async () 
   });
 });
 
+Deno.test("return() during the retry backoff stops at once", async () => {
+  await using server = startServer(() => new Response("busy", { status: 503 }));
+  const stream = testClient(server.url, { retry: { baseDelayMs: 60_000, requestMaxRetries: 3 } })
+    .stream({ model: "m", input: "x" });
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await within(BOUND_MS, iterator.next(), "the first next()");
+  assert.equal(first.value?.type, "reconnecting");
+  // The next next() sleeps a minute before the retry.
+  const pending = iterator.next();
+  await within(1_000, iterator.return!(), "return()");
+  assert.deepEqual(await within(1_000, pending, "the pending next()"), {
+    done: true,
+    value: undefined,
+  });
+  assert.equal(server.hits, 1);
+});
+
 Deno.test("timer options beyond 2^31-1 ms are refused with what is allowed", () => {
   assert.throws(() => new ResponsesClient({ idleTimeoutMs: 2 ** 31 }), {
     name: "RangeError",
