@@ -76,9 +76,9 @@ export interface ResponsesClientOptions {
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
   /**
-   * How long to wait for each event (and each chunk of a body that is not an event
-   * stream) before failing with `idleTimeout`: up to 2147483647, or `Infinity` for no
-   * timeout. @default 300000
+   * How long to wait for each event (and for the whole of a body that is not an event
+   * stream, which holds none) before failing with `idleTimeout`: up to 2147483647, or
+   * `Infinity` for no timeout. @default 300000
    */
   idleTimeoutMs?: number;
   /**
