@@ -621,3 +621,68 @@ Deno.test("an aborted signal stops the connect with an aborted error, before or 
   );
   assert.equal(await mock.waitClosed(), 1000);
 });
+
+Deno.test("bad connect options are usage errors: a non-URL, a non-WebSocket scheme, a bad header, a bad timeout", async () => {
+  const isUsage = (error: unknown) => error instanceof CodexWireError && error.kind === "usage";
+  await assert.rejects(connectRealtime({ url: "not a url", apiKey: "k" }), isUsage);
+  await assert.rejects(
+    connectRealtime({ url: "ftp://127.0.0.1/v1/realtime", apiKey: "k" }),
+    isUsage,
+  );
+  await assert.rejects(
+    connectRealtime({ url: "ws://127.0.0.1:1/v1/realtime", apiKey: "k\nInjected: 1" }),
+    isUsage,
+  );
+  for (const connectTimeoutMs of [0, -1, Number.NaN]) {
+    await assert.rejects(
+      connectRealtime({ url: "ws://127.0.0.1:1/v1/realtime", apiKey: "k", connectTimeoutMs }),
+      (error: unknown) => isUsage(error) && /connectTimeoutMs/.test((error as Error).message),
+    );
+  }
+});
+
+Deno.test("connectTimeoutMs Infinity waits without a deadline instead of failing at once", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{
+      steps: [{ waitFor: "session.update" }, {
+        send: { type: "session.started", session: { id: "s" } },
+      }],
+    }],
+  });
+  await using connection = await connectRealtime({
+    baseUrl: server.url,
+    apiKey: "k",
+    dialect: "v3",
+    connectTimeoutMs: Infinity,
+  });
+  assert.deepEqual(await nextWithin(connection), {
+    type: "sessionUpdated",
+    realtimeSessionId: "s",
+  });
+});
+
+Deno.test("the handshake and v3's wait for session.started are bounded by connectTimeoutMs", async () => {
+  // A TCP server that never answers the upgrade.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  await assert.rejects(
+    connectRealtime({
+      url: `ws://127.0.0.1:${listener.addr.port}/v1/realtime`,
+      apiKey: "k",
+      connectTimeoutMs: 200,
+    }),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "idleTimeout" && error.retryable,
+  );
+  (await accepted).close();
+  listener.close();
+  // A v3 server that accepts but never starts the session.
+  await using server = await startRealtimeMockServer();
+  await assert.rejects(
+    connectRealtime({ baseUrl: server.url, apiKey: "k", dialect: "v3", connectTimeoutMs: 200 }),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "idleTimeout" &&
+      /did not start within 200 ms/.test(error.message),
+  );
+  assert.equal(await server.connections[0].waitClosed(), 1000);
+});
