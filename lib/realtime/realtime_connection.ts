@@ -6,7 +6,7 @@
  * @module
  */
 
-import { checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
+import { base64ByteLength, checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
 import { readEnv } from "./_env.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { checkTimeoutMs } from "../transport/timeout.ts";
@@ -442,21 +442,16 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    *
    * @param pcm16 The samples, or their base64.
    * @param format The legacy dialect's format fields.
-   * @throws {CodexWireError} With kind `audio` for an odd number of bytes, `stream` when
-   * closed.
+   * @throws {CodexWireError} With kind `audio` for an odd number of bytes (also when given
+   * as base64), `stream` when closed.
    */
   appendAudio(pcm16: Uint8Array | string, format: RealtimeAudioFormat = {}): Promise<void> {
-    let audio: string;
-    if (typeof pcm16 === "string") {
-      audio = pcm16;
-    } else {
-      try {
-        checkPcm16Length(pcm16.byteLength);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      audio = encodeBase64(pcm16);
+    try {
+      checkPcm16Length(typeof pcm16 === "string" ? base64ByteLength(pcm16) : pcm16.byteLength);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    const audio = typeof pcm16 === "string" ? pcm16 : encodeBase64(pcm16);
     return this.send(audioAppendMessage(this.dialect, audio, format));
   }
 

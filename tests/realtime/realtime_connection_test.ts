@@ -486,6 +486,10 @@ Deno.test("odd-length audio is refused before anything is sent", async () => {
     connection.appendAudio(new Uint8Array(961)),
     (error: unknown) => error instanceof CodexWireError && error.kind === "audio",
   );
+  await assert.rejects(
+    connection.appendAudio("AQID"),
+    (error: unknown) => error instanceof CodexWireError && error.kind === "audio",
+  );
   await connection.appendAudio(new Uint8Array(2));
   const mock = server.connections[0];
   await mock.waitForFrame("input_audio_buffer.append");
