@@ -212,7 +212,6 @@ export class RealtimeConversationManager
    * says why) or was overtaken by another start or a close.
    */
   async start(options: RealtimeConversationStartOptions = {}): Promise<boolean> {
-    const generation = ++this.#generation;
     const dialect = options.dialect ?? "v2";
     const apiKey = options.apiKey ?? readEnv("OPENAI_API_KEY");
     const sessionId = options.sessionId ?? crypto.randomUUID();
@@ -239,6 +238,9 @@ export class RealtimeConversationManager
       return false;
     }
 
+    // Counted only now: a start refused in preflight replaces nothing, not even a start that
+    // is still connecting.
+    const generation = ++this.#generation;
     const previous = this.#current;
     this.#current = undefined;
     if (previous !== undefined) await previous.stop();

@@ -868,3 +868,17 @@ Deno.test("lastError keeps the kind of a failed start and of a server error", as
   assert.equal(manager.lastError?.kind, "stream");
   assert.equal(manager.lastError?.message, "boom");
 });
+
+Deno.test("a start that fails its preflight leaves a start still connecting alone", async () => {
+  await using server = await startRealtimeMockServer();
+  await using manager = new RealtimeConversationManager();
+  const first = manager.start({ baseUrl: server.url, apiKey: "k", sessionId: "s-1" });
+  // Refused before anything is replaced: the first start goes on.
+  assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k", voice: "cove" }), false);
+  assert.equal(await first, true);
+  const events = [await next(manager), await next(manager)];
+  assert.equal(events[0]?.type, "realtime");
+  assert.deepEqual(events[1], { type: "started", realtimeSessionId: "s-1", dialect: "v2" });
+  assert.equal(manager.running, true);
+  assert.equal(server.connections.length, 1);
+});
