@@ -128,6 +128,14 @@ const USAGE_HINT = 'see "realtime --help" for the options';
  * The help text of `realtime`.
  *
  * @returns The help, ending with a newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { realtimeHelp } from "./realtime_command.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(realtimeHelp(), /--dialect NAME/);
+ * ```
  */
 export function realtimeHelp(): string {
   return `Hold a realtime conversation (text and audio) over WebSocket.
@@ -182,6 +190,14 @@ interface RealtimeSettings {
  * @param args The arguments, such as `["--text", "--dialect", "v1"]`.
  * @param context The process I/O.
  * @returns The exit status: 0 closed, 1 failed, 2 bad usage.
+ *
+ * @example Playing the offline demo in-process
+ * ```ts ignore
+ * import { runRealtimeCommand } from "./realtime_command.ts";
+ * import { denoCliContext } from "./cli_context.ts";
+ *
+ * const status = await runRealtimeCommand(["--text"], denoCliContext());
+ * ```
  */
 export async function runRealtimeCommand(
   args: readonly string[],

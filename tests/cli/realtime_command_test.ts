@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
-import { runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
+import { REALTIME_OPTIONS, runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
 import { CLEAR_LINE } from "../../lib/cli/output.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
 import { memoryContext, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
@@ -149,6 +149,8 @@ Deno.test("realtime usage errors exit 2", async () => {
       [["--dialect", "v9"], /Unknown dialect "v9"/],
       [["--voice", "cove"], /not supported for v2/],
       [["--dialect", "v1", "--voice", "marin"], /not supported for v1/],
+      [["--dialect", "v3", "--voice", "marin"], /not supported for v3: use one of juniper/],
+      [["--dialect", "codex-session-create", "--voice", "cove"], /takes no voice/],
       [["--json", "--audio-out", "-"], /both write to stdout/],
       [["--text", "--audio-in", "-"], /both read stdin/],
       [["hello"], /takes no arguments/],
@@ -175,9 +177,16 @@ Deno.test("realtime --help lists every flag", async () => {
       "--audio-out",
       "--json",
       "--base-url",
+      ...REALTIME_OPTIONS.map((option) => `--${option.name}`),
     ]
   ) {
     assert.ok(memory.stdout.text.includes(flag), flag);
+  }
+  for (const dialect of ["v2", "v1", "v3", "codex-session-create"]) {
+    assert.ok(memory.stdout.text.includes(dialect), dialect);
+  }
+  for (const name of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "NO_COLOR", "Exit status"]) {
+    assert.ok(memory.stdout.text.includes(name), name);
   }
 });
 

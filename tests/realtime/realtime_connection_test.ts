@@ -690,3 +690,31 @@ Deno.test("the handshake and v3's wait for session.started are bounded by connec
   );
   assert.equal(await server.connections[0].waitClosed(), 1000);
 });
+
+Deno.test("v3: a server that closes before session.started fails the connect, cleanly or not", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [
+      { steps: [{ waitFor: "session.update" }, { close: 1000 }] },
+      { steps: [{ waitFor: "session.update" }, { close: 4003, reason: "no session" }] },
+      { steps: [{ waitFor: "session.update" }, { send: { type: "error", message: "bad model" } }] },
+    ],
+  });
+  const expected = [
+    "the connection closed",
+    'error "Realtime websocket closed abnormally (code 4003: no session)"',
+    'error "bad model"',
+  ];
+  for (const got of expected) {
+    await assert.rejects(
+      connectRealtime({ baseUrl: server.url, apiKey: "k", dialect: "v3" }),
+      (error: unknown) =>
+        error instanceof CodexWireError && error.kind === "stream" &&
+        error.message === `Realtime v3 session did not start: expected session.started, got ${got}`,
+    );
+  }
+  assert.deepEqual(
+    server.connections.map((connection) => connection.frames.map((frame) => frame.type)),
+    // The third socket was still open: the client said session.close before closing it.
+    [["session.update"], ["session.update"], ["session.update", "session.close"]],
+  );
+});
