@@ -10,6 +10,7 @@ import { PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm16.ts";
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 import {
   type RealtimeConversationEvent,
   RealtimeConversationManager,
@@ -681,10 +682,14 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source} is not a URL: "${value}"; use one such as ${DEFAULT_BASE_URL}`);
+    throw new UsageError(
+      `${source} is not a URL: "${redactUrl(value)}"; use one such as ${DEFAULT_BASE_URL}`,
+    );
   }
   if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) {
-    throw new UsageError(`${source} must be an http, https, ws or wss URL, got "${value}"`);
+    throw new UsageError(
+      `${source} must be an http, https, ws or wss URL, got "${redactUrl(value)}"`,
+    );
   }
   return value;
 }

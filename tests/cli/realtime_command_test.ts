@@ -156,11 +156,20 @@ Deno.test("realtime usage errors exit 2", async () => {
       [["hello"], /takes no arguments/],
       [["--idle-ms", "soon"], /--idle-ms must be a whole number/],
       [["--bogus"], /Unknown option "--bogus"/],
+      [
+        ["--base-url", "https://u:hunter2@example.com:99999/v1"],
+        /--base-url is not a URL: "https:\/\/REDACTED@example/,
+      ],
+      [
+        ["--base-url", "ftp://u:hunter2@example.com/v1?key=sk-x"],
+        /must be an http, https, ws or wss URL, got "ftp:\/\/REDACTED@example.com\/v1\?key=REDACTED"/,
+      ],
     ] as const
   ) {
     const memory = memoryContext();
     assert.equal(await runRealtimeCommand([...args], memory.context), 2, args.join(" "));
     assert.match(memory.stderr.text, pattern);
+    assert.doesNotMatch(memory.stderr.text, /hunter2|sk-x/);
   }
 });
 
