@@ -6,7 +6,7 @@
  * @module
  */
 
-import { PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm16.ts";
+import { decodePcm16Base64, PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm16.ts";
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
@@ -343,7 +343,10 @@ async function converse(
   }
   const audioOut = settings.audioOut === undefined
     ? undefined
-    : await openAudioOut(settings.audioOut, context);
+    : await openAudioOut(settings.audioOut, context, async (message) => {
+      await status.clear();
+      await context.stderr.write(`${palette.yellow("warning:")} ${message}\n`);
+    });
   await using manager = new RealtimeConversationManager();
   const status = new StatusLine(context.stderr);
   const transcriptOut = settings.audioOut === "-" ? context.stderr : context.stdout;
@@ -624,7 +627,11 @@ interface AudioSink {
   close(): Promise<void>;
 }
 
-async function openAudioOut(path: string, context: CliContext): Promise<AudioSink> {
+async function openAudioOut(
+  path: string,
+  context: CliContext,
+  warn: (message: string) => Promise<void>,
+): Promise<AudioSink> {
   let file: Deno.FsFile | undefined;
   let writer: WavWriter;
   const format = { sampleRate: PCM16_SAMPLE_RATE, numChannels: 1 };
@@ -651,19 +658,21 @@ async function openAudioOut(path: string, context: CliContext): Promise<AudioSin
       if (event.type !== "audioOut" || closed) return;
       let bytes: Uint8Array;
       try {
-        bytes = Uint8Array.fromBase64(event.data);
-      } catch {
-        return;
-      }
-      if (bytes.length % 2 === 1) bytes = bytes.subarray(0, bytes.length - 1);
-      if (event.sampleRate !== PCM16_SAMPLE_RATE || event.numChannels !== 1) {
-        const key = `${event.sampleRate}/${event.numChannels}`;
-        let resampler = resamplers.get(key);
-        if (resampler === undefined) {
-          resampler = new Pcm16Resampler(event);
-          resamplers.set(key, resampler);
+        bytes = decodePcm16Base64(event.data);
+        if (event.sampleRate !== PCM16_SAMPLE_RATE || event.numChannels !== 1) {
+          const key = `${event.sampleRate}/${event.numChannels}`;
+          let resampler = resamplers.get(key);
+          if (resampler === undefined) {
+            resampler = new Pcm16Resampler(event);
+            resamplers.set(key, resampler);
+          }
+          bytes = new Uint8Array(resampler.push(new Int16Array(bytes.slice().buffer)).buffer);
         }
-        bytes = new Uint8Array(resampler.push(new Int16Array(bytes.slice().buffer)).buffer);
+      } catch (error) {
+        // One frame that cannot be played is skipped; the conversation and the file go on.
+        if (!(error instanceof CodexWireError)) throw error;
+        await warn(`skipped a reply audio frame: ${error.message}`);
+        return;
       }
       await writer.write(bytes);
     },

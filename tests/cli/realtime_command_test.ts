@@ -339,3 +339,42 @@ Deno.test("realtime --json: a server error ends with closed error and the error 
     { type: "error", kind: "stream", message: "bad", retryable: false },
   ]);
 });
+
+Deno.test("realtime --audio-out skips reply frames it cannot play (odd length, unsupported rate) with a warning and keeps the rest", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const frame = (delta: string, rate: number) => ({
+      send: { type: "conversation.output_audio.delta", delta, sample_rate: rate, channels: 1 },
+    });
+    await using server = await startRealtimeMockServer({
+      scripts: [{
+        steps: [
+          { waitFor: "session.update" },
+          { send: { type: "session.updated", session: { id: "s" } } },
+          frame("AQIDBA==", 24_000),
+          frame("AQID", 24_000), // three bytes: not whole samples
+          frame("AQIDBA==", 4_000), // below the rates we convert
+          frame("BQYHCA==", 24_000),
+          { close: 1000 },
+        ],
+      }],
+    });
+    const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+    const code = await runRealtimeCommand(
+      ["--dialect", "v1", "--base-url", server.url, "--audio-out", `${dir}/out.wav`],
+      memory.context,
+    );
+    assert.equal(code, 0, memory.stderr.text);
+    assert.match(memory.stderr.text, /warning: skipped a reply audio frame: .*odd number of bytes/);
+    assert.match(memory.stderr.text, /warning: skipped a reply audio frame: .*4000 Hz/);
+    assert.match(memory.stderr.text, /closed by the server/);
+    const out = await readWav((await Deno.open(`${dir}/out.wav`)).readable);
+    assert.equal(out.dataBytes, 8);
+    assert.deepEqual(
+      new Uint8Array(await new Response(out.data).arrayBuffer()),
+      new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
