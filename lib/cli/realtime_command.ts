@@ -507,6 +507,8 @@ async function converse(
   } finally {
     context.signal?.removeEventListener("abort", onInterrupt);
     await audioSource?.cancel().catch(() => {});
+    // Also on a failure: the WAV gets its sizes and the file is closed (close is idempotent).
+    await audioOut?.close().catch(() => {});
   }
 }
 

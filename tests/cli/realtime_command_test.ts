@@ -378,3 +378,50 @@ Deno.test("realtime --audio-out skips reply frames it cannot play (odd length, u
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("realtime: when stdout fails mid-session, the --audio-out file is still closed with its sizes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await startRealtimeMockServer({
+      scripts: [{
+        steps: [
+          { waitFor: "session.update" },
+          { send: { type: "session.updated", session: { id: "s" } } },
+          {
+            send: {
+              type: "conversation.output_audio.delta",
+              delta: "AQIDBA==",
+              sample_rate: 24_000,
+              channels: 1,
+            },
+          },
+          { send: { type: "conversation.output_transcript.delta", delta: "hi" } },
+        ],
+      }],
+    });
+    const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+    let lines = 0;
+    const context = {
+      ...memory.context,
+      stdout: {
+        isTerminal: false,
+        write(text: string): Promise<void> {
+          // started, sessionUpdated, audioOut; then one write fails.
+          if (++lines === 4) return Promise.reject(new Deno.errors.BrokenPipe("broken pipe"));
+          return memory.stdout.write(text);
+        },
+      },
+    };
+    const code = await runRealtimeCommand(
+      ["--json", "--dialect", "v1", "--base-url", server.url, "--audio-out", `${dir}/out.wav`],
+      context,
+    );
+    assert.equal(code, 1);
+    assert.match(memory.stdout.text, /"message":"broken pipe"/);
+    const out = await readWav((await Deno.open(`${dir}/out.wav`)).readable);
+    assert.equal(out.dataBytes, 4);
+    await out.data.cancel();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
