@@ -518,10 +518,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @param options The close code and reason.
    */
   async close(options: RealtimeCloseOptions = {}): Promise<void> {
-    if (this.#onAbort !== undefined) {
-      this.#options.signal?.removeEventListener("abort", this.#onAbort);
-      this.#onAbort = undefined;
-    }
+    this.#releaseSignal();
     if (!this.#closing && !this.#ended) {
       this.#closing = true;
       const socket = this.#socket;
@@ -582,7 +579,15 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     if (parsed.event !== undefined) this.#push(parsed.event);
   }
 
+  // The caller's signal may outlive this connection: drop our listener once it is not needed.
+  #releaseSignal(): void {
+    if (this.#onAbort === undefined) return;
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#onAbort = undefined;
+  }
+
   #onClose(code: number, reason: string): void {
+    this.#releaseSignal();
     if (this.#ended) return;
     if (this.dialect === "v3" && !this.#closing && code !== 1000) {
       this.#push({

@@ -718,3 +718,27 @@ Deno.test("v3: a server that closes before session.started fails the connect, cl
     [["session.update"], ["session.update"], ["session.update", "session.close"]],
   );
 });
+
+Deno.test("a server close lets go of the caller's signal (no listener left behind)", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{ steps: [{ waitFor: "session.update" }, { close: 1000 }] }],
+  });
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  };
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  };
+  const connection = await connectRealtime({ baseUrl: server.url, apiKey: "k", signal });
+  assert.deepEqual(await drain(connection), []);
+  assert.equal(listeners, 0);
+  controller.abort();
+  await connection.close();
+});
