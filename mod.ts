@@ -202,3 +202,9 @@ export {
 } from "./lib/audio/wav.ts";
 
 export { VERSION } from "./lib/version.ts";
+export {
+  TapeRecorder,
+  type TapeRecorderOptions,
+  type WsOpenInfo,
+} from "./lib/tape/tape_recorder.ts";
+export type { RedactionOptions } from "./lib/tape/redaction.ts";
