@@ -23,6 +23,8 @@ import type { RealtimeEvent, RealtimeWireEvent } from "./realtime_event.ts";
 import { type ParsedRealtimeFrame, RealtimeEventParser } from "./realtime_event_parser.ts";
 import { realtimeHandshakeHeaders } from "./realtime_headers.ts";
 import { realtimeWebSocketUrl } from "./realtime_url.ts";
+import { type RecordedWebSocket, recordWebSocket } from "../tape/recording_web_socket.ts";
+import type { TapeRecorder } from "../tape/tape_recorder.ts";
 
 /** Options of {@linkcode connectRealtime}. */
 export interface ConnectRealtimeOptions {
@@ -63,6 +65,11 @@ export interface ConnectRealtimeOptions {
    * @default {4194304}
    */
   maxBufferedBytes?: number;
+  /**
+   * Record the session to this tape: the handshake (secrets replaced), every frame both
+   * ways, and the close. Close the recorder when done.
+   */
+  record?: TapeRecorder;
 }
 
 /** Options of {@linkcode RealtimeConnection.close}. */
@@ -150,7 +157,7 @@ export async function connectRealtime(
   }
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const socket = new WebSocket(url, { headers } as unknown as string[]);
-  const connection = new RealtimeConnection(socket, dialect, url, options);
+  const connection = new RealtimeConnection(socket, dialect, url, options, headers);
   await connection.open(timeoutMs, options.signal);
   try {
     await connection.send(sessionMessage);
@@ -190,6 +197,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
   /** The WebSocket URL. */
   readonly url: URL;
   #socket: WebSocket;
+  /** Where sends and closes go: the socket, or its recorded sending side. */
+  #out: Pick<RecordedWebSocket, "send" | "close">;
   #parser: RealtimeEventParser;
   #options: ConnectRealtimeOptions;
   #queue: RealtimeEvent[] = [];
@@ -210,14 +219,19 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @param dialect The dialect.
    * @param url The URL.
    * @param options The connect options.
+   * @param handshakeHeaders The handshake headers sent, for a `record` tape.
    */
   constructor(
     socket: WebSocket,
     dialect: RealtimeDialect,
     url: URL,
     options: ConnectRealtimeOptions,
+    handshakeHeaders?: Headers,
   ) {
     this.#socket = socket;
+    this.#out = options.record === undefined ? socket : recordWebSocket(socket, options.record, {
+      ...(handshakeHeaders === undefined ? {} : { requestHeaders: handshakeHeaders }),
+    });
     this.dialect = dialect;
     this.url = url;
     this.#options = options;
@@ -367,7 +381,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     if (this.closed || this.#socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new CodexWireError(CONNECTION_CLOSED_MESSAGE, { kind: "stream" }));
     }
-    this.#socket.send(text);
+    this.#out.send(text);
     if (this.#socket.bufferedAmount <= this.#maxBuffered) return RESOLVED;
     return this.#drain();
   }
@@ -475,8 +489,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
       const socket = this.#socket;
       if (socket.readyState === WebSocket.OPEN) {
         try {
-          if (this.dialect === "v3") socket.send(JSON.stringify({ type: "session.close" }));
-          socket.close(options.code ?? 1000, options.reason ?? "");
+          if (this.dialect === "v3") this.#out.send(JSON.stringify({ type: "session.close" }));
+          this.#out.close(options.code ?? 1000, options.reason ?? "");
         } catch {
           // Already closing: nothing more to send.
         }
