@@ -11,6 +11,7 @@ import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
 import { recordedBody } from "./_recorded_body.ts";
 import { connectUpstream, type UpstreamSocket } from "./_upstream_socket.ts";
+import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -278,8 +279,7 @@ class RecordingProxy implements CaptureProxy {
     const incoming = new URL(request.url);
     const target = new URL(incoming.pathname + incoming.search, this.#upstream);
     target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
-    const protocols = (request.headers.get("sec-websocket-protocol") ?? "")
-      .split(",").map((p) => p.trim()).filter((p) => p !== "");
+    const protocols = offeredProtocols(request);
     const headers: [string, string][] = [];
     for (const [name, value] of request.headers) {
       if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
@@ -338,10 +338,7 @@ class RecordingProxy implements CaptureProxy {
         protocol: handshake.protocol,
       })
     );
-    const { socket: client, response } = Deno.upgradeWebSocket(
-      request,
-      handshake.protocol === "" ? {} : { protocol: handshake.protocol },
-    );
+    const { socket: client, response } = upgradeWithProtocol(request, handshake.protocol);
     for (const [name, value] of handshake.headers) {
       if (!UPGRADE_OWN_HEADERS_REGEXP.test(name)) response.headers.append(name, value);
     }

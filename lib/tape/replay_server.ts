@@ -20,6 +20,7 @@ import { FaultBook, INJECTED_ERROR_EVENT, parseFault, type ReplayFault } from ".
 import { type HttpInteraction, Tape, type WsInteraction } from "./tape.ts";
 import { fromTapeData, type WsFrameRecord } from "./tape_record.ts";
 import { abortableSleep } from "../transport/backoff.ts";
+import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 
 /** Options of {@linkcode startReplayServer}. */
 export interface ReplayServerOptions {
@@ -422,13 +423,8 @@ class TapeReplayServer implements ReplayServer {
 
   #replayWebSocket(request: Request, interaction: WsInteraction, faults: ReplayFault[]): Response {
     const { open } = interaction;
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "")
-      .split(",").map((p) => p.trim()).filter((p) => p !== "");
-    const protocol = choose(open.protocol, offered);
-    const { socket, response } = Deno.upgradeWebSocket(
-      request,
-      protocol === undefined ? {} : { protocol },
-    );
+    const protocol = choose(open.protocol, offeredProtocols(request));
+    const { socket, response } = upgradeWithProtocol(request, protocol);
     for (const [name, value] of open.responseHeaders) {
       if (!DROPPED_UPGRADE_HEADERS_REGEXP.test(name)) {
         try {
