@@ -264,3 +264,21 @@ Deno.test("replay faults over WebSocket: close with a code after N messages; ref
     }
   }
 });
+
+Deno.test("replay faults: a delayed chunk is held back while the ones before it arrive", async () => {
+  const tape = tapeOf(sseExchange("c1", {}, EVENTS));
+  const server = await startReplayServer(tape, { faults: ["delay:1:600000"] });
+  try {
+    const reader = (await post(server.baseUrl)).body!.getReader();
+    const first = await within(reader.read(), "the first chunk");
+    assert.equal(new TextDecoder().decode(first.value), encodeSseEvents([EVENTS[0]]));
+    // At speed 0 the second chunk would come at once; held for 10 minutes, it is still due
+    // when the server closes, and the body breaks off there.
+    const second = reader.read();
+    second.catch(() => {});
+    await server.close();
+    await assert.rejects(within(second, "the held chunk's read to end"));
+  } finally {
+    await server.close();
+  }
+});
