@@ -280,6 +280,8 @@ class RecordingProxy implements CaptureProxy {
     const target = new URL(incoming.pathname + incoming.search, this.#upstream);
     target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
     const protocols = offeredProtocols(request);
+    // The URL the client opened: `ws:`, as a client's own recording writes it.
+    const clientUrl = request.url.replace(/^http/, "ws");
     const headers: [string, string][] = [];
     for (const [name, value] of request.headers) {
       if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
@@ -313,7 +315,7 @@ class RecordingProxy implements CaptureProxy {
       this.#log(`codexwire capture: ${message}`);
       this.#record((r) => {
         r.wsOpen(conn, {
-          url: request.url,
+          url: clientUrl,
           requestHeaders: request.headers,
           protocols,
           protocol: "",
@@ -331,7 +333,7 @@ class RecordingProxy implements CaptureProxy {
     }
     this.#record((r) =>
       r.wsOpen(conn, {
-        url: request.url,
+        url: clientUrl,
         requestHeaders: request.headers,
         responseHeaders: handshake.headers,
         protocols,

@@ -102,6 +102,7 @@ Deno.test("a connectRealtime session captured through the proxy replays byte-ide
       first = await runSession(proxy.baseUrl, firstView);
     }
     const tape = await Tape.read(captured);
+    assert.match(tape.webSockets[0].open.url, /^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime\?model=/);
     assert.ok(!(await Deno.readTextFile(captured)).includes(KEY));
     // The proxy's tape holds exactly what the client saw.
     assert.deepEqual(framesOf(tape), framesOf(await Tape.read(firstView)));
