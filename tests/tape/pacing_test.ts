@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
-import { pacedBody, type TimedPiece } from "../../lib/tape/pacing.ts";
+import { pacedBody, rechunk, type TimedPiece } from "../../lib/tape/pacing.ts";
 
 const PIECES: TimedPiece[] = [0, 1000, 3000].map((atMs, index) => ({
   bytes: new Uint8Array([index]),
@@ -50,4 +50,22 @@ Deno.test("pacedBody at speed 4 divides the offsets by 4", async () => {
 
 Deno.test("a delay fault holds one piece back by its milliseconds, at speed 0 too", async () => {
   assert.deepEqual(await arrivals(0, new Map([[1, 500]])), [0, 500, 500]);
+});
+
+Deno.test("rechunk: every mode keeps the bytes; bytewise cuts single bytes, coalesce one piece, a seed the same cuts", () => {
+  const text = new TextEncoder().encode("data: one\n\ndata: two ✓\n\n");
+  const pieces: TimedPiece[] = [
+    { bytes: text.subarray(0, 11), atMs: 5 },
+    { bytes: text.subarray(11), atMs: 9 },
+  ];
+  const join = (cut: TimedPiece[]) => new Uint8Array(cut.flatMap((p) => [...p.bytes]));
+  for (const mode of ["recorded", "bytewise", "coalesce", { seed: 3 }] as const) {
+    assert.deepEqual(join(rechunk(pieces, mode)), text, JSON.stringify(mode));
+  }
+  assert.equal(rechunk(pieces, "recorded").length, 2);
+  assert.ok(rechunk(pieces, "bytewise").every((p) => p.bytes.length === 1));
+  assert.deepEqual(rechunk(pieces, "coalesce").map((p) => p.atMs), [9]);
+  const cuts = (seed: number) => rechunk(pieces, { seed }).map((p) => p.bytes.length);
+  assert.deepEqual(cuts(3), cuts(3));
+  assert.notDeepEqual(cuts(3), cuts(4));
 });

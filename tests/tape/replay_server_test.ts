@@ -282,3 +282,37 @@ Deno.test("replay faults: a delayed chunk is held back while the ones before it 
     await server.close();
   }
 });
+
+Deno.test("replay faults over WebSocket: an error frame injected after N messages; a drop after N", async () => {
+  {
+    await using server = await startReplayServer(tapeOf(WS_RECORDS), {
+      faults: ["error-frame@2"],
+    });
+    const client = new TestSocket(`${server.baseUrl.replace("http", "ws")}/responses`);
+    await client.opened();
+    await client.messagesAtLeast(1);
+    client.socket.send('{"type":"response.create"}');
+    await client.messagesAtLeast(4);
+    assert.deepEqual(client.messages.map((m) => typeof m === "string" ? m.slice(0, 17) : m), [
+      "hello",
+      "one",
+      '{"type":"error","',
+      "two",
+    ]);
+    assert.equal(
+      JSON.parse(client.messages[2] as string).error.code,
+      "replay_injected_fault",
+    );
+    await client.close();
+  }
+  {
+    await using server = await startReplayServer(tapeOf(WS_RECORDS), { faults: ["drop-after:2"] });
+    const client = new TestSocket(`${server.baseUrl.replace("http", "ws")}/responses`);
+    await client.opened();
+    await client.messagesAtLeast(1);
+    client.socket.send('{"type":"response.create"}');
+    const closed = await client.closed();
+    assert.equal(closed.code, 1011);
+    assert.deepEqual(client.messages, ["hello", "one"]);
+  }
+});
