@@ -316,3 +316,29 @@ Deno.test("replay faults over WebSocket: an error frame injected after N message
     assert.deepEqual(client.messages, ["hello", "one"]);
   }
 });
+
+Deno.test("replay refuses a request body past maxRequestBodyBytes, as sent or once decoded, with a 413", async () => {
+  const tape = tapeOf(sseExchange("c1", {}, EVENTS));
+  await using server = await startReplayServer(tape, { maxRequestBodyBytes: 1024 });
+  const big = await post(server.baseUrl, { pad: "x".repeat(2000) });
+  assert.equal(big.status, 413);
+  assert.match((await big.json()).error.message, /up to 1024 bytes \(maxRequestBodyBytes\)/);
+  const bomb = new Uint8Array(
+    await new Response(
+      new Blob([JSON.stringify({ pad: "0".repeat(64 * 1024) })]).stream()
+        .pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  assert.ok(bomb.length < 1024);
+  const decoded = await fetch(`${server.baseUrl}/responses`, {
+    method: "POST",
+    headers: { "content-encoding": "gzip" },
+    body: bomb,
+  });
+  assert.equal(decoded.status, 413);
+  await decoded.body?.cancel();
+  const small = await post(server.baseUrl, { pad: "x".repeat(100) });
+  assert.equal(small.status, 200);
+  assert.equal(await small.text(), BODY);
+  await assert.rejects(startReplayServer(tape, { maxRequestBodyBytes: 0 }), RangeError);
+});
