@@ -84,6 +84,13 @@ export interface WebSocketConnection extends AsyncDisposable {
    */
   receive(options?: ReceiveOptions): Promise<WebSocketFrame[]>;
   /**
+   * Puts frames back at the front of the queue, for a reader that stopped part-way
+   * through a batch (the rest belongs to whoever reads next).
+   *
+   * @param frames The frames, in their original order.
+   */
+  requeue(frames: readonly WebSocketFrame[]): void;
+  /**
    * Starts the close handshake and waits for the socket to be released; after
    * `timeoutMs` without the peer's answer the socket is dropped.
    *
@@ -336,6 +343,12 @@ class WsConnection implements WebSocketConnection {
         );
       }
     });
+  }
+
+  requeue(frames: readonly WebSocketFrame[]): void {
+    if (frames.length === 0) return;
+    // The final close frame is kept separately and returned again anyway.
+    this.#queue = [...frames.filter((frame) => frame !== this.#end), ...this.#queue];
   }
 
   async close(code = 1000, reason = ""): Promise<void> {
