@@ -1,0 +1,173 @@
+/**
+ * The transport-neutral part of streaming one response: the stream retry loop with its
+ * `reconnecting` events and backoff, and the switch from one transport to its fallback.
+ * A transport adapter (HTTP + SSE, WebSocket) opens attempts; each attempt maps its wire
+ * events with the shared mapper, applies the completion rules and bounds every wait by
+ * the idle timeout.
+ *
+ * @module
+ */
+
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+import type { Telemetry } from "../telemetry/telemetry.ts";
+import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
+import type { ResponseEvent } from "./response_event.ts";
+import type { WebSocketOnlyEvent } from "./ws_events.ts";
+import { fallbackMessage } from "./ws_fallback.ts";
+
+/** An event a turn yields: a normalised event, or one only the WebSocket transport makes. */
+export type TurnEvent = ResponseEvent | WebSocketOnlyEvent;
+
+/** One attempt at a response, opened by a {@linkcode TurnTransport}. */
+export interface TurnAttempt {
+  /** Whether the response completed: nothing follows the last batch. */
+  readonly completed: boolean;
+  /**
+   * Waits (within the idle timeout) for the next events: at least one, up to and
+   * including `completed`.
+   *
+   * @returns The events.
+   * @throws {CodexWireError} When the attempt fails.
+   */
+  next(): Promise<TurnEvent[]>;
+  /**
+   * Ends the attempt: after completion it hands resources back, before it cancels them.
+   *
+   * @returns A promise that settles when the resources are released.
+   */
+  close(): Promise<void>;
+}
+
+/** What {@linkcode TurnTransport.open} found. */
+export type OpenedAttempt = TurnAttempt | { fallbackNow: CodexWireError };
+
+/** A transport adapter: opens attempts of one response. */
+export interface TurnTransport {
+  /**
+   * Opens one attempt. It may yield events first (request-layer retries, the events an
+   * answer's headers stand for). It returns `{ fallbackNow }` when the transport cannot
+   * serve and its fallback should take over at once.
+   *
+   * @param signal Cancels the attempt.
+   * @returns The attempt.
+   */
+  open(signal: AbortSignal | undefined): AsyncGenerator<TurnEvent, OpenedAttempt, undefined>;
+  /**
+   * The transport that takes over when this one cannot serve, or has failed with a
+   * retryable error after every stream retry; `switched` is called when it does.
+   */
+  readonly fallback?: { transport: TurnTransport; switched(): void };
+}
+
+/** The settings of the stream retry loop. */
+export interface TurnRetry {
+  /** Retries of a whole response after a retryable failure. */
+  streamMaxRetries: number;
+  /** The delay before the first retry, doubled after each. */
+  baseDelayMs: number;
+  /** A source of numbers in [0, 1) for the jitter. */
+  random: () => number;
+}
+
+/** Options of {@linkcode runTurn}. */
+export interface RunTurnOptions {
+  /** The retry settings. */
+  retry: TurnRetry;
+  /** Cancels everything. */
+  signal?: AbortSignal;
+  /** Telemetry hooks (`onRetry`). */
+  telemetry?: Telemetry;
+}
+
+/**
+ * Streams one response over `transport`, retrying as Codex does: a retryable failure
+ * yields `reconnecting` (layer `stream`) and, after a backoff (or the server's delay), a
+ * new attempt; when the retries are spent, or the transport says so at once, its
+ * fallback takes over with a `transportFallback` event and a fresh retry budget.
+ *
+ * @param transport The transport adapter.
+ * @param options Retry settings, a signal, telemetry.
+ * @returns The events; failures are thrown as {@linkcode CodexWireError}.
+ */
+export async function* runTurn(
+  transport: TurnTransport,
+  options: RunTurnOptions,
+): AsyncGenerator<TurnEvent, void, undefined> {
+  const { retry, signal, telemetry } = options;
+  let current = transport;
+  for (let streamRetry = 0;; streamRetry++) {
+    let failure: CodexWireError;
+    try {
+      const opened = yield* current.open(signal);
+      if ("fallbackNow" in opened) {
+        const fallback = current.fallback;
+        if (fallback === undefined) throw opened.fallbackNow;
+        yield switchEvent(opened.fallbackNow, fallback);
+        current = fallback.transport;
+        streamRetry = -1;
+        continue;
+      }
+      try {
+        do {
+          const batch = await opened.next();
+          for (let i = 0; i < batch.length; i++) yield batch[i];
+        } while (!opened.completed);
+      } finally {
+        await opened.close();
+      }
+      return;
+    } catch (error) {
+      failure = toCodexWireError(error, signal);
+      if (failure.kind === "aborted" || !failure.retryable) throw failure;
+      if (streamRetry >= retry.streamMaxRetries) {
+        const fallback = current.fallback;
+        if (fallback === undefined) throw failure;
+        yield switchEvent(failure, fallback);
+        current = fallback.transport;
+        streamRetry = -1;
+        continue;
+      }
+    }
+    const delayMs = failure.retryAfterMs ??
+      backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    const attempt = streamRetry + 1;
+    const maxAttempts = retry.streamMaxRetries;
+    telemetry?.onRetry?.({ layer: "stream", attempt, maxAttempts, delayMs, error: failure });
+    yield { type: "reconnecting", layer: "stream", attempt, maxAttempts, delayMs, error: failure };
+    await abortableSleep(delayMs, signal);
+  }
+}
+
+function switchEvent(
+  error: CodexWireError,
+  fallback: { switched(): void },
+): TurnEvent {
+  fallback.switched();
+  return {
+    type: "transportFallback",
+    from: "websocket",
+    to: "sse",
+    message: fallbackMessage(error),
+    error,
+  };
+}
+
+/**
+ * Wraps anything thrown into a {@linkcode CodexWireError}; a fired signal always wins.
+ *
+ * @param error What was thrown.
+ * @param signal The caller's signal.
+ * @returns The error to surface.
+ */
+export function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
+  if (signal?.aborted) {
+    return error instanceof CodexWireError && error.kind === "aborted"
+      ? error
+      : abortedError(signal);
+  }
+  if (error instanceof CodexWireError) return error;
+  return new CodexWireError(
+    `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+    { kind: "stream", retryable: true, cause: error },
+  );
+}
