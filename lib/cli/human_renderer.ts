@@ -127,6 +127,14 @@ export class HumanRenderer implements ResponseRenderer {
       case "serverModel":
         this.#serverModel = event.model;
         break;
+      case "modelReroute":
+        await this.#endLines();
+        await this.#stderr.write(
+          `${
+            this.#palette.yellow("warning:")
+          } this request was routed to ${event.serverModel} instead of ${event.requestedModel} (Codex shows this when an account is flagged for potentially high-risk cyber activity; see https://chatgpt.com/cyber)\n`,
+        );
+        break;
       case "rateLimits":
         this.#rateLimits.set(event.snapshot.limitId, event.snapshot);
         break;
@@ -134,9 +142,13 @@ export class HumanRenderer implements ResponseRenderer {
         await this.#endLines();
         const restart = this.#wroteText ? " (the answer starts over)" : "";
         await this.#stderr.write(
-          `${this.#palette.yellow(`reconnecting ${event.attempt}/${event.maxAttempts}`)} in ${
-            formatDelay(event.delayMs)
-          }: ${event.error.message}${restart}\n`,
+          `${
+            this.#palette.yellow(
+              event.layer === "connection"
+                ? `reconnecting ${event.attempt} (waiting for network)`
+                : `reconnecting ${event.attempt}/${event.maxAttempts}`,
+            )
+          } in ${formatDelay(event.delayMs)}: ${event.error.message}${restart}\n`,
         );
         this.#wroteText = false;
         this.#newMessage = false;
@@ -168,7 +180,10 @@ export class HumanRenderer implements ResponseRenderer {
       const line = formatRateLimit(snapshot, nowMs);
       if (line !== undefined) lines.push(line);
     }
-    if (this.#serverModel !== undefined && this.#serverModel !== this.#requestedModel) {
+    if (
+      this.#serverModel !== undefined &&
+      !sameIgnoringAsciiCase(this.#serverModel, this.#requestedModel)
+    ) {
       lines.push(
         `model: the server used ${this.#serverModel} (${this.#requestedModel} was asked for)`,
       );
@@ -289,4 +304,9 @@ function assistantText(items: readonly ResponseItem[]): string {
         .join("")
     )
     .join("\n\n");
+}
+
+function sameIgnoringAsciiCase(a: string, b: string): boolean {
+  const lower = (char: string) => char.toLowerCase();
+  return a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
 }

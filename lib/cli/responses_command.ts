@@ -7,7 +7,7 @@
 
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
-import { ResponsesClient } from "../responses/responses_client.ts";
+import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
 import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import {
@@ -81,14 +81,30 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     valueName: "MODE",
     description:
       "Request body compression: none, zstd (level 3), or auto (bodies of 8 KiB and more)",
-    defaultText: "none",
+    defaultText: "zstd with a ChatGPT access token, else none",
+  },
+  {
+    name: "chatgpt-access-token",
+    type: "string",
+    valueName: "TOKEN",
+    description:
+      'Sign in as a ChatGPT user with this access token (as Codex after "Sign in with ChatGPT"); OPENAI_API_KEY is then not used',
+    defaultText: "$CHATGPT_ACCESS_TOKEN",
+  },
+  {
+    name: "chatgpt-account-id",
+    type: "string",
+    valueName: "ID",
+    description: "The ChatGPT account id, sent as ChatGPT-Account-ID with a ChatGPT token",
+    defaultText: "$CHATGPT_ACCOUNT_ID",
   },
   {
     name: "base-url",
     type: "string",
     valueName: "URL",
     description: "The API base URL; requests go to URL/responses",
-    defaultText: `$OPENAI_BASE_URL, else ${DEFAULT_BASE_URL}`,
+    defaultText:
+      `$OPENAI_BASE_URL, else ${DEFAULT_BASE_URL} (${CHATGPT_BASE_URL} with a ChatGPT token)`,
   },
   {
     name: "idle-timeout-ms",
@@ -142,14 +158,22 @@ Options:
 ${formatOptionsHelp(RESPONSES_OPTIONS)}
 
 Environment:
-  OPENAI_API_KEY   The API key, sent as "Authorization: Bearer <key>"
-  OPENAI_BASE_URL  The API base URL, when --base-url is not given
-  NO_COLOR         Set to anything to turn colors off
+  OPENAI_API_KEY        The API key, sent as "Authorization: Bearer <key>"
+  OPENAI_BASE_URL       The API base URL, when --base-url is not given
+  CHATGPT_ACCESS_TOKEN  A ChatGPT access token, when --chatgpt-access-token is not given
+  CHATGPT_ACCOUNT_ID    The ChatGPT account id, when --chatgpt-account-id is not given
+  NO_COLOR              Set to anything to turn colors off
+
+ChatGPT sign-in:
+  With a ChatGPT access token (flag or environment; never read from a file), requests
+  go to ${CHATGPT_BASE_URL} unless a base URL is given, carry the
+  ChatGPT-Account-ID header, and their bodies are zstd-compressed, as Codex does.
 
 Output:
   By default the assistant's text streams to stdout; stderr shows the reasoning
-  header while the model thinks, "reconnecting n/max" on retries, then token usage,
-  rate limits, and the server's model when it differs from --model.
+  header while the model thinks, "reconnecting n/max" on retries, a "warning:" line
+  when the server routes the request to another model (ignoring ASCII case), then
+  token usage, rate limits, and the server's model when it differs from --model.
   With --json, stdout has one JSON object per event; a failure ends with
   {"type":"error","kind":...,"message":...}.
 
@@ -172,9 +196,14 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
-  compression: RequestCompression;
+  /** The compression asked for; `undefined` leaves the client's default. */
+  compression: RequestCompression | undefined;
   /** The server to ask, or `undefined` for the offline demo. */
-  online: { baseUrl: string | undefined; apiKey: string | undefined } | undefined;
+  online: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    chatgpt: { accessToken: string; accountId?: string } | undefined;
+  } | undefined;
   /** The offline scenario and why it is used. */
   offline: { scenario: Scenario; reason: string } | undefined;
 }
@@ -233,7 +262,9 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
   await using server = offline === undefined
     ? undefined
     : await startMockResponsesServer({ responses: scenarioToMockResponses(offline.scenario) });
-  const baseUrl = server?.url ?? settings.online?.baseUrl ?? DEFAULT_BASE_URL;
+  const chatgpt = settings.online?.chatgpt;
+  const baseUrl = server?.url ?? settings.online?.baseUrl ??
+    (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL);
   if (offline !== undefined) {
     await context.stderr.write(
       `${
@@ -254,9 +285,13 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     });
   const client = new ResponsesClient({
     baseUrl,
-    ...(settings.online?.apiKey === undefined ? {} : { apiKey: settings.online.apiKey }),
+    ...(chatgpt !== undefined
+      ? { auth: { chatgpt } }
+      : settings.online?.apiKey === undefined
+      ? {}
+      : { apiKey: settings.online.apiKey }),
     transport: "sse",
-    compression: settings.compression,
+    ...(settings.compression === undefined ? {} : { compression: settings.compression }),
     idleTimeoutMs: settings.idleTimeoutMs,
   });
   try {
@@ -301,8 +336,10 @@ async function resolveSettings(
     throw new UsageError(`Unknown transport "${transport}": use --transport sse`);
   }
 
-  const compress = string("compress") ?? "none";
-  if (compress !== "none" && compress !== "zstd" && compress !== "auto") {
+  const compress = string("compress");
+  if (
+    compress !== undefined && compress !== "none" && compress !== "zstd" && compress !== "auto"
+  ) {
     throw new UsageError(`Unknown compression "${compress}": use --compress none, zstd or auto`);
   }
 
@@ -321,6 +358,13 @@ async function resolveSettings(
     "OPENAI_BASE_URL",
   );
   const apiKey = blankToUndefined(context.env("OPENAI_API_KEY"));
+  const accessToken = nonEmpty(string("chatgpt-access-token"), "--chatgpt-access-token") ??
+    blankToUndefined(context.env("CHATGPT_ACCESS_TOKEN"));
+  const accountId = nonEmpty(string("chatgpt-account-id"), "--chatgpt-account-id") ??
+    blankToUndefined(context.env("CHATGPT_ACCOUNT_ID"));
+  const chatgpt = accessToken === undefined
+    ? undefined
+    : { accessToken, ...(accountId === undefined ? {} : { accountId }) };
   const scenarioFlag = string("scenario");
   if (scenarioFlag !== undefined && baseUrlFlag !== undefined) {
     throw new UsageError(
@@ -332,7 +376,7 @@ async function resolveSettings(
   let online: ResponsesSettings["online"];
   if (
     scenarioFlag !== undefined ||
-    (apiKey === undefined && (baseUrlFlag ?? baseUrlEnv) === undefined)
+    (apiKey === undefined && chatgpt === undefined && (baseUrlFlag ?? baseUrlEnv) === undefined)
   ) {
     const name = scenarioFlag ?? DEFAULT_SCENARIO;
     const scenario = await loadScenario(name);
@@ -353,7 +397,7 @@ async function resolveSettings(
         : "--scenario given, so OPENAI_API_KEY and OPENAI_BASE_URL are not used",
     };
   } else {
-    online = { baseUrl: baseUrlFlag ?? baseUrlEnv, apiKey };
+    online = { baseUrl: baseUrlFlag ?? baseUrlEnv, apiKey, chatgpt };
   }
 
   const prompt = await resolvePrompt(positionals, context);

@@ -10,7 +10,8 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * What went wrong, as a stable tag to switch on.
  *
  * - `contextWindowExceeded`, `quotaExceeded`, `usageNotIncluded`, `invalidRequest`,
- *   `serverOverloaded`, `cyberPolicy`: the server refused the request (never retried).
+ *   `serverOverloaded`, `cyberPolicy`, `misalignmentPolicyViolation`: the server refused
+ *   the request (never retried).
  * - `usageLimitReached`: a 429 whose body says `usage_limit_reached`; carries `rateLimits`.
  * - `rateLimited`: any other 429 (not retried, as in Codex).
  * - `unauthorized`: a 401; check the API key.
@@ -32,6 +33,7 @@ export type CodexWireErrorKind =
   | "invalidRequest"
   | "serverOverloaded"
   | "cyberPolicy"
+  | "misalignmentPolicyViolation"
   | "rateLimited"
   | "unauthorized"
   | "http"
@@ -58,6 +60,12 @@ export interface CodexWireErrorOptions {
   body?: string;
   /** The server's request id (`x-request-id` / `x-oai-request-id`), when known. */
   requestId?: string;
+  /** The `cf-ray` header of the answer, when there was one. */
+  cfRay?: string;
+  /** The `x-openai-authorization-error` header of the answer, when there was one. */
+  identityAuthorizationError?: string;
+  /** The `error.code` inside the base64 JSON of an `x-error-json` header, when there was one. */
+  identityErrorCode?: string;
   /** The rate-limit snapshot that came with a `usageLimitReached` error. */
   rateLimits?: RateLimitSnapshot;
   /** The plan named by a `usageLimitReached` error. */
@@ -103,6 +111,12 @@ export class CodexWireError extends Error {
   readonly body?: string;
   /** The server's request id, when known. */
   readonly requestId?: string;
+  /** The `cf-ray` header of the answer, when there was one. */
+  readonly cfRay?: string;
+  /** The `x-openai-authorization-error` header of the answer, when there was one. */
+  readonly identityAuthorizationError?: string;
+  /** The `error.code` of the answer's base64 JSON `x-error-json` header, when there was one. */
+  readonly identityErrorCode?: string;
   /** The rate-limit snapshot of a `usageLimitReached` error. */
   readonly rateLimits?: RateLimitSnapshot;
   /** The plan named by a `usageLimitReached` error. */
@@ -128,6 +142,11 @@ export class CodexWireError extends Error {
     if (options.headers !== undefined) this.headers = options.headers;
     if (options.body !== undefined) this.body = options.body;
     if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.cfRay !== undefined) this.cfRay = options.cfRay;
+    if (options.identityAuthorizationError !== undefined) {
+      this.identityAuthorizationError = options.identityAuthorizationError;
+    }
+    if (options.identityErrorCode !== undefined) this.identityErrorCode = options.identityErrorCode;
     if (options.rateLimits !== undefined) this.rateLimits = options.rateLimits;
     if (options.planType !== undefined) this.planType = options.planType;
     if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;

@@ -31,6 +31,19 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
   /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
   random?: () => number;
+  /**
+   * How connection failures (no answer at all: refused, reset, DNS) are retried before
+   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
+   * `unbounded`: as Codex does today, they are retried without limit, waiting
+   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
+   * up `requestMaxRetries`; only the signal stops them.
+   * @default {"bounded"}
+   */
+  connectionRetries?: "bounded" | "unbounded";
+  /** The first wait of an unbounded connection retry. @default 5000 */
+  connectionBaseDelayMs?: number;
+  /** The longest wait of an unbounded connection retry. @default 60000 */
+  connectionMaxDelayMs?: number;
 }
 
 /** Everything one streamed response needs; built by `ResponsesSession`. */
@@ -74,11 +87,24 @@ export async function* streamSseTurn(
     let failure: CodexWireError;
     try {
       let response: Response | undefined;
+      let connectionRetry = 0;
       for (let attempt = 1; response === undefined; attempt++) {
-        const outcome = await sendAttempt(turn, attempt);
+        const outcome = await sendAttempt(turn, attempt + connectionRetry);
         if (outcome instanceof Response) {
           response = outcome;
           break;
+        }
+        if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
+          // Waiting for the network: these retries do not use up the request budget.
+          connectionRetry++;
+          attempt--;
+          const delayMs = Math.min(
+            retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+            retry.connectionMaxDelayMs,
+          );
+          yield reconnecting(turn, "connection", connectionRetry, Infinity, delayMs, outcome);
+          await abortableSleep(delayMs, signal);
+          continue;
         }
         if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
         const delayMs = retryDelayMs(turn, outcome, attempt);
@@ -87,7 +113,7 @@ export async function* streamSseTurn(
       }
       turn.onHeaders(response.headers);
       for (const event of eventsFromResponseHeaders(response.headers)) yield event;
-      const body = new SseBody(turn);
+      const body = new SseBody(turn, response.headers);
       try {
         await body.open(response);
         do {
@@ -115,7 +141,7 @@ export async function* streamSseTurn(
 
 function reconnecting(
   turn: SseTurn,
-  layer: "request" | "stream",
+  layer: "request" | "stream" | "connection",
   attempt: number,
   maxAttempts: number,
   delayMs: number,
@@ -125,11 +151,11 @@ function reconnecting(
   return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
 }
 
-// Transport-level retries (spec §10.1): 5xx and network failures only; never 429 or
-// other 4xx.
+// Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
+// too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
   if (error.kind === "network") return true;
-  return error.kind === "http" && error.status !== undefined && error.status >= 500;
+  return error.status !== undefined && error.status >= 500 && error.status <= 599;
 }
 
 function retryDelayMs(turn: SseTurn, error: CodexWireError, attempt: number): number {
@@ -210,10 +236,10 @@ class SseBody {
   #remembered: CodexWireError | undefined;
   #completed = false;
 
-  constructor(turn: SseTurn) {
+  constructor(turn: SseTurn, responseHeaders: Headers) {
     this.#turn = turn;
     this.#decoder = new SseDecoder({ maxEventSize: turn.maxEventSize });
-    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough });
+    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough, responseHeaders });
   }
 
   /** Whether `response.completed` arrived: nothing follows the last batch. */
@@ -250,7 +276,8 @@ class SseBody {
   async next(): Promise<ResponseEvent[]> {
     const turn = this.#turn;
     const onSseEvent = turn.telemetry?.onSseEvent;
-    const waitStarted = performance.now();
+    let waitStarted = performance.now();
+    let atEnd = false;
     const out: ResponseEvent[] = [];
     try {
       while (out.length === 0) {
@@ -259,6 +286,7 @@ class SseBody {
           turn.idleTimeoutMs,
           waitStarted,
         );
+        atEnd = done;
         const messages = done ? this.#decoder.end() : this.#decoder.push(value);
         for (let i = 0; i < messages.length; i++) {
           const message = messages[i];
@@ -273,6 +301,9 @@ class SseBody {
             return out;
           }
         }
+        // Every dispatched event restarts the idle clock, mapped or not (in-progress,
+        // argument deltas, unknown types, data that is not JSON).
+        if (messages.length > 0) waitStarted = performance.now();
         if (this.#decoder.failure !== undefined) {
           // Hand out what came before the fault first; the fault is raised next time.
           if (out.length > 0) return out;
@@ -280,17 +311,32 @@ class SseBody {
         }
         if (done) {
           if (out.length > 0) return out;
-          throw this.#remembered ?? streamClosedError();
+          const failure = this.#remembered ?? streamClosedError();
+          onSseEvent?.({
+            kind: "eof",
+            ok: false,
+            error: failure.message,
+            durationMs: elapsed(waitStarted),
+          });
+          throw failure;
         }
       }
       return out;
     } catch (error) {
-      if (error instanceof CodexWireError) throw error;
       if (turn.signal?.aborted) throw abortedError(turn.signal);
-      throw new CodexWireError(
+      const failure = error instanceof CodexWireError ? error : new CodexWireError(
         `The event stream broke: ${error instanceof Error ? error.message : String(error)}`,
         { kind: "stream", retryable: true, cause: error },
       );
+      if (onSseEvent !== undefined && !atEnd) {
+        onSseEvent({
+          kind: failure.kind === "idleTimeout" ? "idleTimeout" : "streamError",
+          ok: false,
+          error: failure.message,
+          durationMs: elapsed(waitStarted),
+        });
+      }
+      throw failure;
     }
   }
 

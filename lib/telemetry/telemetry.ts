@@ -22,9 +22,16 @@ export interface RequestTelemetry {
   durationMs: number;
 }
 
-/** One wait for the next SSE event and its outcome. */
+/**
+ * One wait for the next SSE event and its outcome. Waits that end without an event are
+ * reported too, with `ok: false`: `kind` is `idleTimeout` when no event came in time,
+ * `streamError` when the body broke, and `eof` when it ended before `response.completed`.
+ */
 export interface SseEventTelemetry {
-  /** The SSE `event:` name, else the JSON `type`, else `message`. */
+  /**
+   * The SSE `event:` name, else the JSON `type`, else `message`; or `idleTimeout`,
+   * `streamError`, `eof` for a wait that ended without an event.
+   */
   kind: string;
   /** `false` for bad JSON, an invalid event, `response.failed`, or a stream error. */
   ok: boolean;
@@ -37,7 +44,7 @@ export interface SseEventTelemetry {
 /** A retry that is about to happen. */
 export interface RetryTelemetry {
   /** `request` (before any answer) or `stream` (the whole response again). */
-  layer: "request" | "stream";
+  layer: "request" | "stream" | "connection";
   /** Which retry, from 1. */
   attempt: number;
   /** How many this layer allows. */
@@ -64,7 +71,7 @@ export interface RetryTelemetry {
 export interface Telemetry {
   /** After each HTTP attempt. */
   onRequest?(info: RequestTelemetry): void;
-  /** After each wait for an SSE event (not at end of stream). */
+  /** After each wait for an SSE event, including waits that end in a timeout, an error or the end. */
   onSseEvent?(info: SseEventTelemetry): void;
   /** Before each retry. */
   onRetry?(info: RetryTelemetry): void;
