@@ -266,6 +266,8 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
       return "set OPENAI_API_KEY to a valid API key (or unset both OPENAI_API_KEY and OPENAI_BASE_URL to replay the offline demo)";
     case "network":
       return `check that ${baseUrl} is right (--base-url, OPENAI_BASE_URL) and reachable`;
+    case "headersTimeout":
+      return "the server took the request but did not answer; try again, or wait longer with --headers-timeout-ms";
     case "idleTimeout":
       return "the server went silent; try again, or wait longer with --idle-timeout-ms";
     case "rateLimited":

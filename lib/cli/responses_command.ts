@@ -9,6 +9,8 @@ import type { ReasoningOptions, ResponsesRequest } from "../responses/request_bo
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
 import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
+import { redactUrl } from "../transport/redact_url.ts";
+import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import {
   type CliContext,
@@ -34,6 +36,7 @@ export const DEFAULT_SCENARIO = "hello";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 const DEFAULT_REASONING_EFFORT = "medium";
 const DEFAULT_REASONING_SUMMARY = "auto";
 
@@ -112,6 +115,14 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     valueName: "MS",
     description: "Fail when no event arrives for this many milliseconds",
     defaultText: String(DEFAULT_IDLE_TIMEOUT_MS),
+  },
+  {
+    name: "headers-timeout-ms",
+    type: "string",
+    valueName: "MS",
+    description:
+      "Fail (and retry) when the server sends no response headers for this many milliseconds",
+    defaultText: String(DEFAULT_HEADERS_TIMEOUT_MS),
   },
   {
     name: "json",
@@ -196,6 +207,7 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
+  headersTimeoutMs: number;
   /** The compression asked for; `undefined` leaves the client's default. */
   compression: RequestCompression | undefined;
   /** The server to ask, or `undefined` for the offline demo. */
@@ -281,7 +293,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       stderr: context.stderr,
       palette,
       requestedModel: settings.request.model,
-      baseUrl,
+      baseUrl: redactUrl(baseUrl),
     });
   const client = new ResponsesClient({
     baseUrl,
@@ -293,6 +305,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     transport: "sse",
     ...(settings.compression === undefined ? {} : { compression: settings.compression }),
     idleTimeoutMs: settings.idleTimeoutMs,
+    headersTimeoutMs: settings.headersTimeoutMs,
   });
   try {
     for await (const event of client.stream(settings.request, { signal: context.signal })) {
@@ -347,6 +360,11 @@ async function resolveSettings(
     string("idle-timeout-ms"),
     "--idle-timeout-ms",
     DEFAULT_IDLE_TIMEOUT_MS,
+  );
+  const headersTimeoutMs = parsePositiveInteger(
+    string("headers-timeout-ms"),
+    "--headers-timeout-ms",
+    DEFAULT_HEADERS_TIMEOUT_MS,
   );
   const reasoning = resolveReasoning(string("reasoning-effort"), string("reasoning-summary"));
   const model = nonEmpty(string("model"), "--model") ?? DEFAULT_MODEL;
@@ -407,6 +425,7 @@ async function resolveSettings(
     request,
     json: values.json === true,
     idleTimeoutMs,
+    headersTimeoutMs,
     compression: compress,
     online,
     offline,
@@ -458,6 +477,9 @@ function parsePositiveInteger(value: string | undefined, flag: string, fallback:
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0) {
     throw new UsageError(`${flag} must be a positive whole number of milliseconds, got "${value}"`);
   }
+  if (number > MAX_TIMER_MS) {
+    throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS} milliseconds, got "${value}"`);
+  }
   return number;
 }
 
@@ -468,7 +490,7 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `${source} is not a URL: "${value}"; use one such as https://api.openai.com/v1`,
+      `${source} is not a URL: "${redactUrl(value)}"; use one such as https://api.openai.com/v1`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -19,6 +19,8 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `stream`: the event stream broke: early end, bad bytes, `response.failed` of the
  *   generic kind, `response.incomplete`, an answer that is not an event stream.
  * - `idleTimeout`: no event arrived within `idleTimeoutMs`.
+ * - `headersTimeout`: the server took the request but sent no response headers within
+ *   `headersTimeoutMs` (retried like a network failure).
  * - `network`: the request never got an answer (DNS, refused, reset).
  * - `aborted`: the caller's `AbortSignal` fired.
  * - `compression`: a body could not be compressed or decompressed.
@@ -39,6 +41,7 @@ export type CodexWireErrorKind =
   | "http"
   | "stream"
   | "idleTimeout"
+  | "headersTimeout"
   | "network"
   | "aborted"
   | "compression"
@@ -56,7 +59,10 @@ export interface CodexWireErrorOptions {
   status?: number;
   /** The response headers, when there was an HTTP answer. */
   headers?: Headers;
-  /** The response body text, when there was an HTTP answer. */
+  /**
+   * The response body text, when there was an HTTP answer: at most its first 64 KiB
+   * when it was not an event stream (the rest is not read).
+   */
   body?: string;
   /** The server's request id (`x-request-id` / `x-oai-request-id`), when known. */
   requestId?: string;

@@ -19,6 +19,7 @@ import {
 } from "./responses_session.ts";
 import type { RetryOptions } from "./sse_turn.ts";
 import { DEFAULT_MAX_EVENT_SIZE } from "../sse/sse_decoder.ts";
+import { checkDelayMs, checkTimeoutMs } from "../transport/timeout.ts";
 
 /** A ChatGPT sign-in: the access token and account id a Codex login holds. */
 export interface ChatGptAuth {
@@ -72,8 +73,18 @@ export interface ResponsesClientOptions {
   compressionThresholdBytes?: number;
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
-  /** How long to wait for each event before failing with `idleTimeout`. @default 300000 */
+  /**
+   * How long to wait for each event (and each chunk of a body that is not an event
+   * stream) before failing with `idleTimeout`: up to 2147483647, or `Infinity` for no
+   * timeout. @default 300000
+   */
   idleTimeoutMs?: number;
+  /**
+   * How long to wait for response headers, from sending the request, before failing with
+   * a retryable `headersTimeout`: up to 2147483647, or `Infinity` for no timeout.
+   * @default 60000
+   */
+  headersTimeoutMs?: number;
   /** The most characters one SSE event may hold. @default {64 * 1024 * 1024} */
   maxEventSize?: number;
   /** Telemetry hooks, called beside the LogTape logging of {@linkcode logTelemetry}. */
@@ -106,6 +117,9 @@ export interface ResponsesClientOptions {
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const MAX_RETRIES = 100;
+const OWNER = "ResponsesClient";
+/** The default of `headersTimeoutMs`: one minute. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /**
  * A Responses API client over HTTP + SSE with the Codex client's behaviour: request shape
@@ -143,12 +157,12 @@ export class ResponsesClient {
    * access token is empty.
    */
   constructor(options: ResponsesClientOptions = {}) {
-    const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    if (!(idleTimeoutMs > 0)) {
-      throw new RangeError(
-        `Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds, got ${idleTimeoutMs}`,
-      );
-    }
+    const idleTimeoutMs = checkTimeoutMs(OWNER, "idleTimeoutMs", options.idleTimeoutMs ?? 300_000);
+    const headersTimeoutMs = checkTimeoutMs(
+      OWNER,
+      "headersTimeoutMs",
+      options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    );
     const retry = resolveRetry(options.retry ?? {});
     const chatgpt = options.auth?.chatgpt;
     if (chatgpt !== undefined) {
@@ -231,6 +245,7 @@ export class ResponsesClient {
       }),
       retry,
       idleTimeoutMs,
+      headersTimeoutMs,
       maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
       telemetry: combineTelemetry([logTelemetry(), options.telemetry]),
     };
@@ -302,5 +317,10 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
       );
     }
   }
+  // Past 2³¹−1 ms a timer fires at once: say so instead.
+  checkDelayMs(OWNER, "retry.baseDelayMs", resolved.baseDelayMs);
+  checkDelayMs(OWNER, "retry.maxRetryAfterMs", resolved.maxRetryAfterMs);
+  checkDelayMs(OWNER, "retry.connectionBaseDelayMs", resolved.connectionBaseDelayMs);
+  checkDelayMs(OWNER, "retry.connectionMaxDelayMs", resolved.connectionMaxDelayMs);
   return resolved;
 }

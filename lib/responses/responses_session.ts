@@ -80,6 +80,8 @@ export interface SessionContext {
   retry: Required<RetryOptions>;
   /** The per-event idle timeout. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers. */
+  headersTimeoutMs: number;
   /** The SSE event size bound. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -155,7 +157,12 @@ export class ResponsesSession {
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
     const identity = this.#identity;
-    return new ResponseStream(this.#watchReroute(
+    // Leaving the iteration aborts this controller, so a pending read stops at once.
+    const cancel = new AbortController();
+    const signal = options.signal === undefined
+      ? cancel.signal
+      : AbortSignal.any([options.signal, cancel.signal]);
+    const events = this.#watchReroute(
       request.model,
       streamSseTurn({
         url: context.url,
@@ -185,12 +192,14 @@ export class ResponsesSession {
         },
         retry: context.retry,
         idleTimeoutMs: context.idleTimeoutMs,
+        headersTimeoutMs: context.headersTimeoutMs,
         maxEventSize: context.maxEventSize,
         telemetry: context.telemetry,
-        signal: options.signal,
+        signal,
         passthrough: options.passthrough ?? false,
       }),
-    ));
+    );
+    return new ResponseStream(events, { cancel: () => cancel.abort() });
   }
 
   // Follows the events and adds one `modelReroute` per turn, after the `serverModel`

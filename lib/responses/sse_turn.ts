@@ -12,6 +12,11 @@ import { SseDecoder, type SseMessage } from "../sse/sse_decoder.ts";
 import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
+import { readBoundedText } from "../transport/bounded_body.ts";
+import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
+import { redactUrl } from "../transport/redact_url.ts";
+import { redirectError } from "../transport/redirect_error.ts";
+import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
@@ -62,6 +67,8 @@ export interface SseTurn {
   retry: Required<RetryOptions>;
   /** The per-event idle timeout in milliseconds. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers, in milliseconds. */
+  headersTimeoutMs: number;
   /** The most characters one SSE event may hold. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -132,8 +139,9 @@ export async function* streamSseTurn(
         throw failure;
       }
     }
-    const delayMs = failure.retryAfterMs ??
-      backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    const delayMs = failure.retryAfterMs !== undefined
+      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
+      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
     yield reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure);
     await abortableSleep(delayMs, signal);
   }
@@ -154,7 +162,7 @@ function reconnecting(
 // Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
 // too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
-  if (error.kind === "network") return true;
+  if (error.kind === "network" || error.kind === "headersTimeout") return true;
   return error.status !== undefined && error.status >= 500 && error.status <= 599;
 }
 
@@ -173,30 +181,46 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   if (signal?.aborted) throw abortedError(signal);
   const { headers, body } = await turn.request();
   const started = performance.now();
+  const url = redactUrl(turn.url);
   let response: Response;
+  const deadline = startDeadline(turn.headersTimeoutMs, signal);
   try {
-    response = await turn.fetch(turn.url, { method: "POST", headers, body, signal });
+    response = await turn.fetch(turn.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: deadline.signal,
+      // A redirect would carry the prompt and credentials elsewhere: refused below.
+      redirect: "manual",
+    });
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
-    const error = new CodexWireError(
-      `Cannot reach ${turn.url}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { kind: "network", retryable: true, cause },
-    );
-    telemetry?.onRequest?.({ attempt, url: turn.url, error, durationMs: elapsed(started) });
+    const error = deadline.expired
+      ? headersTimeoutError(turn.url, turn.headersTimeoutMs)
+      : networkError(turn.url, cause);
+    telemetry?.onRequest?.({ attempt, url, error, durationMs: elapsed(started) });
     return error;
+  } finally {
+    deadline.clear();
   }
   const durationMs = elapsed(started);
+  const redirect = redirectError(response, turn.url);
+  if (redirect !== undefined) {
+    response.body?.cancel().catch(() => {});
+    telemetry?.onRequest?.({ attempt, url, status: response.status, error: redirect, durationMs });
+    return redirect;
+  }
   if (response.ok) {
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return response;
   }
-  const text = await readText(response, signal);
+  const text = await readText(response, turn);
   if (
     headers.has("content-encoding") && refusesContentEncoding(response.status, text) &&
     turn.onEncodingRefused()
   ) {
     // A proxy or server that cannot read zstd: send the same request once more, plain.
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return await sendAttempt(turn, attempt);
   }
   const error = errorFromHttpResponse({
@@ -205,17 +229,15 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
     body: text,
     url: turn.url,
   });
-  telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, error, durationMs });
+  telemetry?.onRequest?.({ attempt, url, status: response.status, error, durationMs });
   return error;
 }
 
-async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
-  try {
-    return await response.text();
-  } catch (cause) {
-    if (signal?.aborted) throw abortedError(signal);
-    return `(the error body could not be read: ${String(cause)})`;
-  }
+// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, each chunk
+// within the idle timeout, so a huge or stalled error body neither fills memory nor hangs.
+async function readText(response: Response, turn: SseTurn): Promise<string> {
+  const { idleTimeoutMs, signal } = turn;
+  return (await readBoundedText(response, { idleTimeoutMs, signal })).text;
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
@@ -251,7 +273,7 @@ class SseBody {
   async open(response: Response): Promise<void> {
     const contentType = response.headers.get("content-type");
     if (contentType !== null && !EVENT_STREAM_REGEXP.test(contentType)) {
-      const text = await readText(response, this.#turn.signal);
+      const text = await readText(response, this.#turn);
       throw new CodexWireError(
         `Expected an event stream but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
           text.slice(0, BODY_EXCERPT_CHARS)
@@ -382,7 +404,8 @@ function report(
     ? outcome.reason
     : undefined;
   onSseEvent({
-    kind: message.event ?? (json as { type?: unknown }).type as string ?? "message",
+    // `data: null` (or any JSON that is not an object) has no `type` to read.
+    kind: message.event ?? (json as { type?: unknown } | null)?.type as string ?? "message",
     ok: error === undefined,
     ...(error === undefined ? {} : { error }),
     durationMs,
@@ -402,6 +425,7 @@ async function readWithIdleTimeout(
   idleTimeoutMs: number,
   waitStarted: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (idleTimeoutMs === Infinity) return await reader.read();
   const remaining = idleTimeoutMs - (performance.now() - waitStarted);
   if (remaining <= 0) throw idleTimeoutError();
   let timer: ReturnType<typeof setTimeout> | undefined;

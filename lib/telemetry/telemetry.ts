@@ -12,7 +12,7 @@ import type { CodexWireError } from "../errors/codex_wire_error.ts";
 export interface RequestTelemetry {
   /** The attempt number, from 1 (transport retries count up). */
   attempt: number;
-  /** The URL requested. */
+  /** The URL requested, with secrets in its query and userinfo redacted. */
   url: string;
   /** The HTTP status, when there was an answer. */
   status?: number;

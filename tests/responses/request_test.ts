@@ -297,7 +297,7 @@ Deno.test("ResponsesClient rejects bad numeric options with RangeError before an
   assert.throws(() => new ResponsesClient({ idleTimeoutMs: -1 }), {
     name: "RangeError",
     message:
-      "Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds, got -1",
+      "Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds up to 2147483647 (about 24.8 days), or Infinity for no timeout, got -1",
   });
   assert.throws(() => new ResponsesClient({ retry: { streamMaxRetries: Number.NaN } }), RangeError);
 });
