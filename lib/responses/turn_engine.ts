@@ -11,12 +11,9 @@
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
+import { clampDelayMs } from "../transport/timeout.ts";
 import type { ResponseEvent } from "./response_event.ts";
-import type { WebSocketOnlyEvent } from "./ws_events.ts";
 import { fallbackMessage } from "./ws_fallback.ts";
-
-/** An event a turn yields: a normalised event, or one only the WebSocket transport makes. */
-export type TurnEvent = ResponseEvent | WebSocketOnlyEvent;
 
 /** One attempt at a response, opened by a {@linkcode TurnTransport}. */
 export interface TurnAttempt {
@@ -29,7 +26,7 @@ export interface TurnAttempt {
    * @returns The events.
    * @throws {CodexWireError} When the attempt fails.
    */
-  next(): Promise<TurnEvent[]>;
+  next(): Promise<ResponseEvent[]>;
   /**
    * Ends the attempt: after completion it hands resources back, before it cancels them.
    *
@@ -51,7 +48,7 @@ export interface TurnTransport {
    * @param signal Cancels the attempt.
    * @returns The attempt.
    */
-  open(signal: AbortSignal | undefined): AsyncGenerator<TurnEvent, OpenedAttempt, undefined>;
+  open(signal: AbortSignal | undefined): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined>;
   /**
    * The transport that takes over when this one cannot serve, or has failed with a
    * retryable error after every stream retry; `switched` is called when it does.
@@ -59,20 +56,42 @@ export interface TurnTransport {
   readonly fallback?: { transport: TurnTransport; switched(): void };
 }
 
-/** The settings of the stream retry loop. */
-export interface TurnRetry {
-  /** Retries of a whole response after a retryable failure. */
-  streamMaxRetries: number;
-  /** The delay before the first retry, doubled after each. */
-  baseDelayMs: number;
-  /** A source of numbers in [0, 1) for the jitter. */
-  random: () => number;
+/** Retry settings (spec §10). */
+export interface RetryOptions {
+  /** Retries of one HTTP request before its headers arrive (5xx, network). @default 4 */
+  requestMaxRetries?: number;
+  /** Retries of a whole response after a retryable failure. @default 5 */
+  streamMaxRetries?: number;
+  /** The delay before the first retry, doubled after each. @default 200 */
+  baseDelayMs?: number;
+  /** Wait as long as `retry-after-ms` / `Retry-After` ask, when present. @default true */
+  honorRetryAfter?: boolean;
+  /** The longest wait a server may ask for, in milliseconds. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
+  random?: () => number;
+  /**
+   * How connection failures (no answer at all: refused, reset, DNS) are retried before
+   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
+   * `unbounded`: as Codex does today, they are retried without limit, waiting
+   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
+   * up `requestMaxRetries`; only the signal stops them.
+   * @default {"bounded"}
+   */
+  connectionRetries?: "bounded" | "unbounded";
+  /** The first wait of an unbounded connection retry. @default 5000 */
+  connectionBaseDelayMs?: number;
+  /** The longest wait of an unbounded connection retry. @default 60000 */
+  connectionMaxDelayMs?: number;
 }
 
 /** Options of {@linkcode runTurn}. */
 export interface RunTurnOptions {
-  /** The retry settings. */
-  retry: TurnRetry;
+  /** The stream retry settings, defaults applied. */
+  retry: Pick<
+    Required<RetryOptions>,
+    "streamMaxRetries" | "baseDelayMs" | "random" | "maxRetryAfterMs"
+  >;
   /** Cancels everything. */
   signal?: AbortSignal;
   /** Telemetry hooks (`onRetry`). */
@@ -92,7 +111,7 @@ export interface RunTurnOptions {
 export async function* runTurn(
   transport: TurnTransport,
   options: RunTurnOptions,
-): AsyncGenerator<TurnEvent, void, undefined> {
+): AsyncGenerator<ResponseEvent, void, undefined> {
   const { retry, signal, telemetry } = options;
   let current = transport;
   for (let streamRetry = 0;; streamRetry++) {
@@ -128,20 +147,48 @@ export async function* runTurn(
         continue;
       }
     }
-    const delayMs = failure.retryAfterMs ??
-      backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
-    const attempt = streamRetry + 1;
-    const maxAttempts = retry.streamMaxRetries;
-    telemetry?.onRetry?.({ layer: "stream", attempt, maxAttempts, delayMs, error: failure });
-    yield { type: "reconnecting", layer: "stream", attempt, maxAttempts, delayMs, error: failure };
+    const delayMs = failure.retryAfterMs !== undefined
+      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
+      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    yield reconnectingEvent(
+      telemetry,
+      "stream",
+      streamRetry + 1,
+      retry.streamMaxRetries,
+      delayMs,
+      failure,
+    );
     await abortableSleep(delayMs, signal);
   }
+}
+
+/**
+ * A `reconnecting` event, reported to telemetry as it is made.
+ *
+ * @param telemetry Telemetry hooks (`onRetry`).
+ * @param layer Which retry layer.
+ * @param attempt Which retry, from 1.
+ * @param maxAttempts How many the layer allows (`Infinity` for none).
+ * @param delayMs The wait before it.
+ * @param error What failed.
+ * @returns The event.
+ */
+export function reconnectingEvent(
+  telemetry: Telemetry | undefined,
+  layer: "request" | "stream" | "connection",
+  attempt: number,
+  maxAttempts: number,
+  delayMs: number,
+  error: CodexWireError,
+): ResponseEvent {
+  telemetry?.onRetry?.({ layer, attempt, maxAttempts, delayMs, error });
+  return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
 }
 
 function switchEvent(
   error: CodexWireError,
   fallback: { switched(): void },
-): TurnEvent {
+): ResponseEvent {
   fallback.switched();
   return {
     type: "transportFallback",

@@ -17,10 +17,6 @@ import type { WebSocketConnection, WebSocketFrame } from "../transport/websocket
 import type { ResponseEvent } from "./response_event.ts";
 import { streamClosedError } from "./sse_turn.ts";
 import { WireEventMapper } from "./wire_event_mapper.ts";
-import type { WebSocketOnlyEvent } from "./ws_events.ts";
-
-/** An event read from a Responses WebSocket. */
-export type WebSocketReadEvent = ResponseEvent | WebSocketOnlyEvent;
 
 /** Options of {@linkcode WebSocketResponseReader}. */
 export interface WebSocketResponseReaderOptions {
@@ -134,8 +130,8 @@ export class WebSocketResponseReader {
    * @returns The events.
    * @throws {CodexWireError} On any failure; the connection is dropped first.
    */
-  async next(): Promise<WebSocketReadEvent[]> {
-    const out: WebSocketReadEvent[] = [];
+  async next(): Promise<ResponseEvent[]> {
+    const out: ResponseEvent[] = [];
     try {
       while (out.length === 0 && !this.#completed) {
         const started = performance.now();
@@ -164,7 +160,7 @@ export class WebSocketResponseReader {
     }
   }
 
-  #frame(frame: WebSocketFrame, out: WebSocketReadEvent[], started: number): void {
+  #frame(frame: WebSocketFrame, out: ResponseEvent[], started: number): void {
     switch (frame.type) {
       case "text":
         return this.#text(frame.data, out, started);
@@ -185,7 +181,7 @@ export class WebSocketResponseReader {
     }
   }
 
-  #text(text: string, out: WebSocketReadEvent[], started: number): void {
+  #text(text: string, out: ResponseEvent[], started: number): void {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -263,7 +259,7 @@ export class WebSocketResponseReader {
         break;
     }
     const before = out.length;
-    const outcome = this.#mapper.map(event, out as ResponseEvent[]);
+    const outcome = this.#mapper.map(event, out);
     for (let i = before; i < out.length; i++) {
       const mapped = out[i];
       if (mapped.type === "created" && mapped.responseId !== undefined) {

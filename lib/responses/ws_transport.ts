@@ -18,11 +18,7 @@ import {
 } from "../transport/websocket_connector.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { IncrementalRequestPlanner, type PlannedRequest } from "./ws_request.ts";
-import {
-  eventsFromHandshakeHeaders,
-  type WebSocketReadEvent,
-  WebSocketResponseReader,
-} from "./ws_response_reader.ts";
+import { eventsFromHandshakeHeaders, WebSocketResponseReader } from "./ws_response_reader.ts";
 
 /** Options of {@linkcode WebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -251,7 +247,7 @@ export interface WebSocketAttempt {
    * @returns The events.
    * @throws {CodexWireError} When the response fails.
    */
-  next(): Promise<WebSocketReadEvent[]>;
+  next(): Promise<ResponseEvent[]>;
   /**
    * Sends `response.steer` with new input for the active response.
    *
@@ -427,8 +423,8 @@ class Attempt implements WebSocketAttempt {
    * @returns The events.
    * @throws {CodexWireError} When the response fails.
    */
-  async next(): Promise<WebSocketReadEvent[]> {
-    let events: WebSocketReadEvent[];
+  async next(): Promise<ResponseEvent[]> {
+    let events: ResponseEvent[];
     try {
       events = await this.#reader.next();
     } catch (error) {

@@ -8,7 +8,8 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
-import type { OpenedAttempt, TurnEvent, TurnTransport } from "./turn_engine.ts";
+import type { ResponseEvent } from "./response_event.ts";
+import type { OpenedAttempt, TurnTransport } from "./turn_engine.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
 import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
 
@@ -53,7 +54,7 @@ export function webSocketTurnTransport(
     ...(fallback === undefined ? {} : {
       fallback: { transport: fallback, switched: () => request.fallback.switched() },
     }),
-    async *open(signal): AsyncGenerator<TurnEvent, OpenedAttempt, undefined> {
+    async *open(signal): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
       let lease;
       try {
         lease = await request.pool.acquire(request.handshakeHeaders(), signal);

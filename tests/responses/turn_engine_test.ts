@@ -2,18 +2,19 @@
 
 import assert from "node:assert/strict";
 import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
-import { runTurn, type TurnEvent } from "../../lib/responses/turn_engine.ts";
+import type { ResponseEvent } from "../../lib/responses/response_event.ts";
+import { runTurn } from "../../lib/responses/turn_engine.ts";
 import { TransportFallback } from "../../lib/responses/ws_fallback.ts";
 import { WebSocketTransport } from "../../lib/responses/ws_transport.ts";
 import { webSocketTurnTransport } from "../../lib/responses/ws_turn_transport.ts";
 import { completedEvent, createdEvent, startMockResponsesWebSocketServer } from "../../testing.ts";
 
-const RETRY = { streamMaxRetries: 2, baseDelayMs: 1, random: () => 0.5 };
+const RETRY = { streamMaxRetries: 2, baseDelayMs: 1, random: () => 0.5, maxRetryAfterMs: 60_000 };
 
 async function collect(
-  events: AsyncIterable<TurnEvent>,
-): Promise<{ events: TurnEvent[]; error?: CodexWireError }> {
-  const out: TurnEvent[] = [];
+  events: AsyncIterable<ResponseEvent>,
+): Promise<{ events: ResponseEvent[]; error?: CodexWireError }> {
+  const out: ResponseEvent[] = [];
   try {
     for await (const event of events) out.push(event);
   } catch (error) {

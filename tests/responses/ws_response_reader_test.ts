@@ -2,6 +2,7 @@
 // steering, bad frames and broken connections, against the scripted mock over loopback.
 
 import assert from "node:assert/strict";
+import type { ResponseEvent } from "../../lib/responses/response_event.ts";
 import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import type { WebSocketEventTelemetry } from "../../lib/telemetry/websocket_telemetry.ts";
 import {
@@ -10,7 +11,6 @@ import {
 } from "../../lib/transport/websocket_connector.ts";
 import {
   eventsFromHandshakeHeaders,
-  type WebSocketReadEvent,
   WebSocketResponseReader,
   type WebSocketResponseReaderOptions,
 } from "../../lib/responses/ws_response_reader.ts";
@@ -29,12 +29,12 @@ import { startRawWebSocketServer } from "../transport/_raw_websocket_server.ts";
 const REQUEST = JSON.stringify({ type: "response.create", model: "m", input: [] });
 
 interface Read {
-  events: WebSocketReadEvent[];
+  events: ResponseEvent[];
   error: CodexWireError | undefined;
 }
 
 async function readAll(reader: WebSocketResponseReader): Promise<Read> {
-  const events: WebSocketReadEvent[] = [];
+  const events: ResponseEvent[] = [];
   try {
     while (!reader.completed) events.push(...await reader.next());
   } catch (error) {
@@ -315,7 +315,7 @@ Deno.test("steering: response.steer goes out; a steered response is followed by 
   const reader = new WebSocketResponseReader(connection, { idleTimeoutMs: 5000 });
   await assert.rejects(reader.steer(steerInput), (error: CodexWireError) => error.kind === "usage");
   await connection.send(REQUEST);
-  const events: WebSocketReadEvent[] = [];
+  const events: ResponseEvent[] = [];
   while (!events.some((event) => event.type === "outputTextDelta")) {
     events.push(...await reader.next());
   }

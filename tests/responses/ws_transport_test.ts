@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import type { WebSocketRequestTelemetry } from "../../lib/telemetry/websocket_telemetry.ts";
-import type { WebSocketReadEvent } from "../../lib/responses/ws_response_reader.ts";
+import type { ResponseEvent } from "../../lib/responses/response_event.ts";
 import { type WebSocketAttempt, WebSocketTransport } from "../../lib/responses/ws_transport.ts";
 import {
   assistantMessageEvent,
@@ -16,8 +16,8 @@ function user(text: string) {
   return { type: "message", role: "user", content: [{ type: "input_text", text }] };
 }
 
-async function drain(attempt: WebSocketAttempt): Promise<WebSocketReadEvent[]> {
-  const events: WebSocketReadEvent[] = [];
+async function drain(attempt: WebSocketAttempt): Promise<ResponseEvent[]> {
+  const events: ResponseEvent[] = [];
   while (!attempt.completed) events.push(...await attempt.next());
   return events;
 }
