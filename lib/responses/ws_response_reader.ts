@@ -67,6 +67,7 @@ export class WebSocketResponseReader {
   #steered = false;
   #responseId: string | undefined;
   #items: unknown[] = [];
+  #pendingFailure: CodexWireError | undefined;
 
   /**
    * Starts reading; send the request frame first.
@@ -128,9 +129,11 @@ export class WebSocketResponseReader {
    * reader.
    *
    * @returns The events.
-   * @throws {CodexWireError} On any failure; the connection is dropped first.
+   * @throws {CodexWireError} On any failure (after the events that came before it in the
+   * same batch); the connection is dropped first.
    */
   async next(): Promise<ResponseEvent[]> {
+    if (this.#pendingFailure !== undefined) throw this.#pendingFailure;
     const out: ResponseEvent[] = [];
     try {
       while (out.length === 0 && !this.#completed) {
@@ -151,12 +154,17 @@ export class WebSocketResponseReader {
     } catch (error) {
       // A terminal error drops the connection at once: no close handshake to wait for.
       await this.#connection.terminate();
-      if (error instanceof CodexWireError) throw error;
-      throw new CodexWireError(`The websocket stream broke: ${messageOf(error)}`, {
-        kind: "stream",
-        retryable: true,
-        cause: error,
-      });
+      const failure = error instanceof CodexWireError
+        ? error
+        : new CodexWireError(`The websocket stream broke: ${messageOf(error)}`, {
+          kind: "stream",
+          retryable: true,
+          cause: error,
+        });
+      // What came before the failure in the same batch is handed out first.
+      if (out.length === 0) throw failure;
+      this.#pendingFailure = failure;
+      return out;
     }
   }
 

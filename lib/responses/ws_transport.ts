@@ -11,6 +11,7 @@
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { WebSocketTelemetry } from "../telemetry/websocket_telemetry.ts";
 import { abortedError } from "../transport/backoff.ts";
+import { clampDelayMs } from "../transport/timeout.ts";
 import {
   connectWebSocket,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -471,6 +472,7 @@ async function sendWithin(
 ): Promise<void> {
   const { signal } = options;
   if (signal?.aborted) throw abortedError(signal);
+  if (options.idleTimeoutMs === Infinity) return await connection.send(text);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -481,7 +483,7 @@ async function sendWithin(
             retryable: true,
           }),
         ),
-      options.idleTimeoutMs,
+      clampDelayMs(options.idleTimeoutMs),
     );
   });
   try {

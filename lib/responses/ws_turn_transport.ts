@@ -60,12 +60,13 @@ export function webSocketTurnTransport(
         lease = await request.pool.acquire(request.handshakeHeaders(), signal);
       } catch (error) {
         const decision = request.fallback.onConnectError(error as CodexWireError);
-        if (decision === "fallback" && fallback !== undefined) {
-          return { fallbackNow: error as CodexWireError };
+        if (decision === "fallback") {
+          if (fallback !== undefined) return { fallbackNow: error as CodexWireError };
+          throw error;
         }
         // A connect failure the policy retries (a 404 say) goes through the stream
         // retries, and to the fallback once they are spent.
-        if (decision !== "fail" && error instanceof CodexWireError && !error.retryable) {
+        if (decision === "retry" && error instanceof CodexWireError && !error.retryable) {
           throw retryable(error);
         }
         throw error;

@@ -12,6 +12,7 @@ import type {
   RecordedWebSocketConnection,
 } from "./mock_responses_ws_server.ts";
 import { type Pacing, toPacing, waitForPacing } from "./_pacing.ts";
+import { parseJsonOrUndefined, recordRequest } from "./_recording.ts";
 
 type Step =
   | { kind: "text"; data: string; pacing: Pacing }
@@ -79,18 +80,8 @@ export class WebSocketScripts implements MockWebSocketScripts {
    * @returns The answer.
    */
   async handle(request: Request): Promise<Response> {
-    const url = new URL(request.url);
     const record: RecordedWebSocketConnection = {
-      handshake: {
-        method: request.method,
-        url: request.url,
-        path: url.pathname,
-        headers: new Headers(request.headers),
-        body: new Uint8Array(),
-        bodyText: "",
-        json: undefined,
-        contentEncoding: request.headers.get("content-encoding"),
-      },
+      handshake: recordRequest(request, new Uint8Array()),
       accepted: false,
       frames: [],
     };
@@ -140,7 +131,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
       const text = typeof event.data === "string"
         ? event.data
         : new TextDecoder().decode(event.data as ArrayBuffer);
-      record.frames.push({ text, json: parseJson(text) });
+      record.frames.push({ text, json: parseJsonOrUndefined(text) });
       const index = answered++;
       run(script.responses[index] ?? queueEmptySteps(index));
       if (script.closeAfterRequests !== undefined && answered === script.closeAfterRequests) {
@@ -263,12 +254,4 @@ function toStep(frame: MockWebSocketFrame, where: string): Step {
 
 function jsonError(status: number, code: string, message: string): Response {
   return Response.json({ error: { message, type: "mock_server_error", code } }, { status });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -15,6 +15,7 @@ import { type WsSocket, WsWebSocketClass as WebSocket } from "./_ws_package.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { abortedError } from "./backoff.ts";
+import { clampDelayMs } from "./timeout.ts";
 
 /** One frame (or the end) read from a {@linkcode WebSocketConnection}. */
 export type WebSocketFrame =
@@ -50,7 +51,7 @@ export interface ConnectWebSocketOptions {
 
 /** Options of {@linkcode WebSocketConnection.receive}. */
 export interface ReceiveOptions {
-  /** Fail with `idleTimeout` when no frame arrives within this many milliseconds. */
+  /** Fail with `idleTimeout` when no frame arrives within this many milliseconds (`Infinity`: never). */
   timeoutMs?: number;
   /** The message of that `idleTimeout` error. @default {"idle timeout waiting for websocket"} */
   timeoutMessage?: string;
@@ -197,7 +198,7 @@ export function connectWebSocket(
             { kind: "network", retryable: true },
           ),
         ),
-      connectTimeoutMs,
+      clampDelayMs(connectTimeoutMs),
     );
     const onAbort = () => fail(abortedError(signal!));
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -330,7 +331,7 @@ class WsConnection implements WebSocketConnection {
       const onAbort = () => finish(abortedError(signal!));
       this.#waiter = finish;
       signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.timeoutMs !== undefined) {
+      if (options.timeoutMs !== undefined && options.timeoutMs !== Infinity) {
         timer = setTimeout(
           () =>
             finish(
@@ -339,7 +340,7 @@ class WsConnection implements WebSocketConnection {
                 retryable: true,
               }),
             ),
-          options.timeoutMs,
+          clampDelayMs(options.timeoutMs),
         );
       }
     });
