@@ -12,6 +12,7 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { WebSocketTelemetry } from "../telemetry/websocket_telemetry.ts";
 import { abortedError } from "../transport/backoff.ts";
 import { clampDelayMs } from "../transport/timeout.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 import {
   connectWebSocket,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -175,7 +176,7 @@ export class WebSocketTransport implements AsyncDisposable {
           : { maxFrameBytes: this.#options.maxFrameBytes }),
       });
       telemetry?.onWebSocketConnect?.({
-        url: describe(url),
+        url: redactUrl(url),
         durationMs: performance.now() - started,
       });
       return {
@@ -186,7 +187,7 @@ export class WebSocketTransport implements AsyncDisposable {
     } catch (error) {
       if (error instanceof CodexWireError) {
         telemetry?.onWebSocketConnect?.({
-          url: describe(url),
+          url: redactUrl(url),
           durationMs: performance.now() - started,
           error,
           ...(error.status === undefined ? {} : { status: error.status }),
@@ -491,8 +492,4 @@ async function sendWithin(
   } finally {
     clearTimeout(timer);
   }
-}
-
-function describe(url: string): string {
-  return url.split("?")[0];
 }

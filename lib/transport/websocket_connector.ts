@@ -16,6 +16,7 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { abortedError } from "./backoff.ts";
 import { clampDelayMs } from "./timeout.ts";
+import { redactUrl } from "./redact_url.ts";
 
 /** One frame (or the end) read from a {@linkcode WebSocketConnection}. */
 export type WebSocketFrame =
@@ -160,7 +161,7 @@ export function connectWebSocket(
       ),
     );
   }
-  const where = describeUrl(url);
+  const where = redactUrl(url);
   const headers: Record<string, string> = {};
   new Headers(options.headers).forEach((value, name) => headers[name] = value);
   let socket: WsSocket;
@@ -434,16 +435,6 @@ function readBody(response: IncomingMessage): Promise<string> {
     response.on("error", done);
     response.on("close", done);
   });
-}
-
-// The URL without its query (which may carry a key), for messages.
-function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return "the websocket URL";
-  }
 }
 
 function messageOf(error: unknown): string {
