@@ -277,10 +277,11 @@ export class ResponsesSession {
       signal,
       passthrough: options.passthrough ?? false,
     };
+    const follow = (event: ResponseEvent) => this.#reroute(request.model, event);
     let steerable: WebSocketAttempt | undefined;
     const ws = context.websocket;
     const source = ws === undefined || ws.fallback.websocketDisabled
-      ? (generate ? streamSseTurn(sse) : emptyStream())
+      ? (generate ? streamSseTurn(sse, follow) : emptyStream())
       : runTurn(
         webSocketTurnTransport({
           pool: ws.pool,
@@ -306,9 +307,9 @@ export class ResponsesSession {
           },
           onAttempt: (attempt) => steerable = attempt,
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
-        { retry: context.retry, signal, telemetry: context.telemetry },
+        { retry: context.retry, signal, telemetry: context.telemetry, follow },
       );
-    const events = this.#watchReroute(request.model, source);
+    const events = source;
     return new ResponseStream(events, {
       cancel: () => cancel.abort(),
       steer: (input) => {
@@ -328,26 +329,17 @@ export class ResponsesSession {
     });
   }
 
-  // Follows the events and adds one `modelReroute` per turn, after the `serverModel`
-  // event that shows a model other than the one asked for.
-  async *#watchReroute(
-    requestedModel: string,
-    source: AsyncGenerator<ResponseEvent, void, undefined>,
-  ): AsyncGenerator<ResponseEvent, void, undefined> {
-    try {
-      for await (const event of source) {
-        yield event;
-        if (
-          event.type === "serverModel" && !this.#rerouted &&
-          !equalsIgnoringAsciiCase(event.model, requestedModel)
-        ) {
-          this.#rerouted = true;
-          yield { type: "modelReroute", requestedModel, serverModel: event.model };
-        }
-      }
-    } finally {
-      await source.return();
+  // One `modelReroute` per turn, after the `serverModel` event that shows a model other
+  // than the one asked for.
+  #reroute(requestedModel: string, event: ResponseEvent): ResponseEvent | undefined {
+    if (
+      event.type !== "serverModel" || this.#rerouted ||
+      equalsIgnoringAsciiCase(event.model, requestedModel)
+    ) {
+      return undefined;
     }
+    this.#rerouted = true;
+    return { type: "modelReroute", requestedModel, serverModel: event.model };
   }
 }
 

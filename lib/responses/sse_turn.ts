@@ -65,13 +65,18 @@ export interface SseTurn {
  * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event.
  *
  * @param turn The request and its settings.
+ * @param follow Adds an event after another (see `RunTurnOptions.follow`).
  * @returns The events.
  */
-export function streamSseTurn(turn: SseTurn): AsyncGenerator<ResponseEvent, void, undefined> {
+export function streamSseTurn(
+  turn: SseTurn,
+  follow?: (event: ResponseEvent) => ResponseEvent | undefined,
+): AsyncGenerator<ResponseEvent, void, undefined> {
   return runTurn(sseTurnTransport(turn), {
     retry: turn.retry,
     signal: turn.signal,
     telemetry: turn.telemetry,
+    ...(follow === undefined ? {} : { follow }),
   });
 }
 

@@ -94,6 +94,11 @@ export interface RunTurnOptions {
   >;
   /** Cancels everything. */
   signal?: AbortSignal;
+  /**
+   * Called with each event of a response; an event it returns is yielded right after
+   * that one (the session adds `modelReroute` this way, without another generator layer).
+   */
+  follow?: (event: ResponseEvent) => ResponseEvent | undefined;
   /** Telemetry hooks (`onRetry`). */
   telemetry?: Telemetry;
 }
@@ -112,12 +117,19 @@ export async function* runTurn(
   transport: TurnTransport,
   options: RunTurnOptions,
 ): AsyncGenerator<ResponseEvent, void, undefined> {
-  const { retry, signal, telemetry } = options;
+  const { retry, signal, telemetry, follow } = options;
   let current = transport;
   for (let streamRetry = 0;; streamRetry++) {
     let failure: CodexWireError;
     try {
-      const opened = yield* current.open(signal);
+      const opening = current.open(signal);
+      let step = await opening.next();
+      for (; !step.done; step = await opening.next()) {
+        yield step.value;
+        const extra = follow?.(step.value);
+        if (extra !== undefined) yield extra;
+      }
+      const opened = step.value;
       if ("fallbackNow" in opened) {
         const fallback = current.fallback;
         if (fallback === undefined) throw opened.fallbackNow;
@@ -129,7 +141,13 @@ export async function* runTurn(
       try {
         do {
           const batch = await opened.next();
-          for (let i = 0; i < batch.length; i++) yield batch[i];
+          for (let i = 0; i < batch.length; i++) {
+            yield batch[i];
+            if (follow !== undefined) {
+              const extra = follow(batch[i]);
+              if (extra !== undefined) yield extra;
+            }
+          }
         } while (!opened.completed);
       } finally {
         await opened.close();

@@ -54,6 +54,7 @@ export function webSocketTurnTransport(
     ...(fallback === undefined ? {} : {
       fallback: { transport: fallback, switched: () => request.fallback.switched() },
     }),
+    // deno-lint-ignore require-yield
     async *open(signal): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
       let lease;
       try {
@@ -72,8 +73,10 @@ export function webSocketTurnTransport(
         throw error;
       }
       if (!lease.reused) request.onHandshake(lease.handshakeHeaders);
-      const events = lease.handshakeEvents;
-      for (let i = 0; i < events.length; i++) yield events[i];
+      // The handshake's events lead the first batch: nothing is yielded while the lease is
+      // held outside an attempt, so leaving the iteration cannot strand it.
+      let leading: ResponseEvent[] | undefined = lease.handshakeEvents;
+      let failed: unknown;
       const attempt = await lease.send({
         body: request.body(),
         clientMetadata: request.clientMetadata(),
@@ -88,7 +91,20 @@ export function webSocketTurnTransport(
         get completed() {
           return attempt.completed;
         },
-        next: () => attempt.next(),
+        async next() {
+          if (failed !== undefined) throw failed;
+          if (leading === undefined) return await attempt.next();
+          const first = leading;
+          leading = undefined;
+          if (first.length === 0) return await attempt.next();
+          try {
+            return [...first, ...await attempt.next()];
+          } catch (error) {
+            // The handshake's events still go out; the failure follows on the next call.
+            failed = error;
+            return first;
+          }
+        },
         async close() {
           request.onAttempt?.(undefined);
           await attempt.cancel();
