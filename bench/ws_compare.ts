@@ -2,8 +2,8 @@
 //
 // - baseline: a bare Deno `WebSocket` + `JSON.parse` per frame, counting until completed;
 // - ws-bare:  a bare npm `ws` socket (the library the connector is built on) + `JSON.parse`;
-// - codexwire-ws: codexwire's WebSocket transport (connector, reader, shared mapper) →
-//   validated events;
+// - codexwire-ws: `ResponsesClient` with `transport: "websocket"` (connector, reader, shared
+//   mapper and turn engine) → validated events;
 // - codexwire-sse: the same events as an SSE body through `ResponsesClient` over HTTP.
 //
 // Every contender reads the same frames (the data lines of the SSE bench corpus), served by
@@ -18,7 +18,6 @@ import WsWebSocket from "ws";
 import { buildSseCorpus } from "./_sse_corpus.ts";
 import { median, option } from "./_bench_util.ts";
 import { ResponsesClient } from "../mod.ts";
-import { WebSocketTransport } from "../lib/responses/ws_transport.ts";
 
 const NAMES = ["baseline", "ws-bare", "codexwire-ws", "codexwire-sse"] as const;
 type Name = typeof NAMES[number];
@@ -80,13 +79,11 @@ async function wsBare(url: string): Promise<number> {
   return await done.promise;
 }
 
-async function codexwireWs(url: string): Promise<number> {
-  // A fresh transport per run: each contender pays for its own handshake.
-  await using transport = new WebSocketTransport({ url });
-  const lease = await transport.acquire(new Headers());
-  const attempt = await lease.send({ body: { model: "m", input: [] }, idleTimeoutMs: 60_000 });
+async function codexwireWs(baseUrl: string): Promise<number> {
+  // A fresh client per run: each contender pays for its own handshake.
+  await using client = new ResponsesClient({ baseUrl, transport: "websocket" });
   let events = 0;
-  while (!attempt.completed) events += (await attempt.next()).length;
+  for await (const _event of client.stream({ model: "m", input: "x" })) events++;
   return events;
 }
 
@@ -112,7 +109,7 @@ async function run(): Promise<void> {
   const contenders: Record<Name, () => Promise<number>> = {
     baseline: () => nativeBaseline(wsUrl),
     "ws-bare": () => wsBare(wsUrl),
-    "codexwire-ws": () => codexwireWs(wsUrl),
+    "codexwire-ws": () => codexwireWs(httpUrl),
     "codexwire-sse": () => codexwireSse(httpUrl),
   };
   // Every frame maps to one event but the item added (codexwire yields it too): all equal.
