@@ -39,8 +39,11 @@ export interface ResponseStreamOptions {
    * waits for data or a timeout.
    */
   cancel?: () => void;
-  /** Sends steering input to the response being streamed (WebSocket only). */
-  steer?: (input: string | readonly ResponseItem[]) => Promise<void>;
+  /**
+   * Sends steering input to the response being streamed (WebSocket only); returns
+   * `undefined` when the response cannot be steered now.
+   */
+  steer?: (input: string | readonly ResponseItem[]) => Promise<void> | undefined;
 }
 
 /**
@@ -58,7 +61,7 @@ export interface ResponseStreamOptions {
 export class ResponseStream implements AsyncIterable<ResponseEvent> {
   #source: AsyncGenerator<ResponseEvent, void, undefined>;
   #cancel: (() => void) | undefined;
-  #steer: ((input: string | readonly ResponseItem[]) => Promise<void>) | undefined;
+  #steer: ((input: string | readonly ResponseItem[]) => Promise<void> | undefined) | undefined;
   #cancelled = false;
   #consumed = false;
 
@@ -90,15 +93,12 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * @throws {CodexWireError} `usage` over HTTP, before the response started or after it completed.
    */
   steer(input: string | readonly ResponseItem[]): Promise<void> {
-    if (this.#steer === undefined) {
-      return Promise.reject(
-        new CodexWireError(
-          "Cannot steer this response: steering needs a WebSocket response that has started and not completed",
-          { kind: "usage" },
-        ),
-      );
-    }
-    return this.#steer(input);
+    return this.#steer?.(input) ?? Promise.reject(
+      new CodexWireError(
+        "Cannot steer this response: steering needs a WebSocket response that has started and not completed",
+        { kind: "usage" },
+      ),
+    );
   }
 
   /**

@@ -110,9 +110,11 @@ export interface SessionContext {
 }
 
 /**
- * One turn of a conversation. The first `x-codex-turn-state` a 2xx answer carries is kept
- * and sent on every later request of this session (follow-ups after tool calls, retries),
- * never on another session: start a new session for each turn. When the server reports
+ * One turn of a conversation. The first turn state the server hands out (the
+ * `x-codex-turn-state` header of a 2xx answer over HTTP; a `response.metadata` event over
+ * WebSocket) is kept and sent on every later request of this session (follow-ups after
+ * tool calls, retries): as that header over HTTP, as `client_metadata["x-codex-turn-state"]`
+ * over WebSocket; never on another session: start a new session for each turn. When the server reports
  * a model other than the one asked for (ignoring ASCII case), the session emits one
  * `modelReroute` event, at most once per turn.
  *
@@ -313,14 +315,7 @@ export class ResponsesSession {
     return new ResponseStream(events, {
       cancel: () => cancel.abort(),
       steer: (input) => {
-        if (steerable === undefined) {
-          return Promise.reject(
-            new CodexWireError(
-              "Cannot steer this response: steering needs a WebSocket response that has started and not completed",
-              { kind: "usage" },
-            ),
-          );
-        }
+        if (steerable === undefined) return undefined;
         const items = typeof input === "string"
           ? [userMessage(input)]
           : input.map((item) => serializeInputItem(item));
