@@ -17,6 +17,7 @@ import { parseCommandArgs, UsageError } from "./lib/cli/args.ts";
 import { type CliContext, denoCliContext, EXIT_OK, EXIT_USAGE } from "./lib/cli/cli_context.ts";
 import { colorEnabled, createPalette } from "./lib/cli/output.ts";
 import { runResponsesCommand } from "./lib/cli/responses_command.ts";
+import { runRealtimeCommand } from "./lib/cli/realtime_command.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A subcommand: what the top-level help says about it, and how to run it. */
@@ -31,6 +32,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: "responses [PROMPT]",
     summary: "Stream one response (a bundled offline demo when there is no API key or base URL)",
     run: runResponsesCommand,
+  },
+  realtime: {
+    usage: "realtime",
+    summary:
+      "Hold a realtime conversation, text or audio (an offline demo without a key or base URL)",
+    run: runRealtimeCommand,
   },
 };
 

@@ -5,6 +5,8 @@
  * records every request with its body decoded. The same server scripts Responses
  * WebSocket connections on the same path (`server.websocket.enqueue(...)`: handshake
  * headers, refusals, accept delays, frames per request, server-initiated frames, closes).
+ * And a scripted realtime WebSocket server (`startRealtimeMockServer`) that runs a script
+ * per connection and records every handshake and client frame.
  *
  * ```ts
  * import {

@@ -8,6 +8,7 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import { ReasoningHeaderTracker } from "../responses/reasoning_header.ts";
 import type { ResponseEvent, TokenUsage } from "../responses/response_event.ts";
+import { isSameModel } from "../responses/_same_model.ts";
 import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
 import { type OutputStream, type Palette, StatusLine } from "./output.ts";
 import type { ResponseRenderer } from "./response_renderer.ts";
@@ -188,7 +189,7 @@ export class HumanRenderer implements ResponseRenderer {
     }
     if (
       this.#serverModel !== undefined &&
-      !sameIgnoringAsciiCase(this.#serverModel, this.#requestedModel)
+      !isSameModel(this.#serverModel, this.#requestedModel)
     ) {
       lines.push(
         `model: the server used ${this.#serverModel} (${this.#requestedModel} was asked for)`,
@@ -312,9 +313,4 @@ function assistantText(items: readonly ResponseItem[]): string {
         .join("")
     )
     .join("\n\n");
-}
-
-function sameIgnoringAsciiCase(a: string, b: string): boolean {
-  const lower = (char: string) => char.toLowerCase();
-  return a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
 }

@@ -382,8 +382,13 @@ async function resolveSettings(
   const apiKey = blankToUndefined(context.env("OPENAI_API_KEY"));
   const accessToken = nonEmpty(string("chatgpt-access-token"), "--chatgpt-access-token") ??
     blankToUndefined(context.env("CHATGPT_ACCESS_TOKEN"));
-  const accountId = nonEmpty(string("chatgpt-account-id"), "--chatgpt-account-id") ??
-    blankToUndefined(context.env("CHATGPT_ACCOUNT_ID"));
+  const accountIdFlag = nonEmpty(string("chatgpt-account-id"), "--chatgpt-account-id");
+  if (accountIdFlag !== undefined && accessToken === undefined) {
+    throw new UsageError(
+      "--chatgpt-account-id needs a ChatGPT access token: pass --chatgpt-access-token or set CHATGPT_ACCESS_TOKEN",
+    );
+  }
+  const accountId = accountIdFlag ?? blankToUndefined(context.env("CHATGPT_ACCOUNT_ID"));
   const chatgpt = accessToken === undefined
     ? undefined
     : { accessToken, ...(accountId === undefined ? {} : { accountId }) };

@@ -26,6 +26,8 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `compression`: a body could not be compressed or decompressed.
  * - `usage`: the library was called in a way it cannot serve (for example a stream
  *   iterated twice).
+ * - `audio`: audio bytes that cannot be used: an odd-length PCM16 payload, a WAV file that
+ *   is not PCM16, an unsupported sample rate.
  */
 export type CodexWireErrorKind =
   | "contextWindowExceeded"
@@ -45,7 +47,8 @@ export type CodexWireErrorKind =
   | "network"
   | "aborted"
   | "compression"
-  | "usage";
+  | "usage"
+  | "audio";
 
 /** Construction options of {@linkcode CodexWireError}. */
 export interface CodexWireErrorOptions {

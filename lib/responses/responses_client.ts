@@ -280,7 +280,7 @@ export class ResponsesClient {
         }
         clientMetadata.session_id = identity.sessionId;
         clientMetadata.thread_id = identity.threadId;
-        clientMetadata["x-codex-window-id"] = windowId(identity.threadId);
+        clientMetadata["x-codex-window-id"] = turn.windowId ?? windowId(identity.threadId);
         if (turn.turnId !== undefined) clientMetadata.turn_id = turn.turnId;
         if (subagent !== undefined) clientMetadata["x-openai-subagent"] = subagent;
         if (turn.turnMetadata !== undefined) {

@@ -10,6 +10,7 @@ import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
+import { isSameModel } from "./_same_model.ts";
 import { type RetryOptions, type SseTurn, sseTurnTransport, streamSseTurn } from "./sse_turn.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { serializeInputItem, userMessage } from "../schema/response_item.ts";
@@ -63,6 +64,8 @@ export interface TurnBodyMetadata {
   turnId?: string;
   /** The turn metadata JSON text. */
   turnMetadata?: string;
+  /** The `x-codex-window-id` the request's headers carry, so the body names the same. */
+  windowId?: string;
 }
 
 /** The WebSocket state a client shares with its sessions. */
@@ -239,7 +242,11 @@ export class ResponsesSession {
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
     const identity = this.#identity;
     let built: Record<string, unknown> | undefined;
-    const bodyObject = () => built ??= context.body(request, identity, this.#turnBody);
+    const bodyObject = () =>
+      built ??= context.body(request, identity, {
+        ...this.#turnBody,
+        windowId: context.baseHeaders(extra, identity).get("x-codex-window-id") ?? undefined,
+      });
     // Leaving the iteration aborts this controller, so a pending read stops at once.
     const cancel = new AbortController();
     const signal = options.signal === undefined
@@ -329,21 +336,13 @@ export class ResponsesSession {
   #reroute(requestedModel: string, event: ResponseEvent): ResponseEvent | undefined {
     if (
       event.type !== "serverModel" || this.#rerouted ||
-      equalsIgnoringAsciiCase(event.model, requestedModel)
+      isSameModel(event.model, requestedModel)
     ) {
       return undefined;
     }
     this.#rerouted = true;
     return { type: "modelReroute", requestedModel, serverModel: event.model };
   }
-}
-
-function equalsIgnoringAsciiCase(a: string, b: string): boolean {
-  return a.length === b.length && a.replace(/[A-Z]/g, lower) === b.replace(/[A-Z]/g, lower);
-}
-
-function lower(char: string): string {
-  return char.toLowerCase();
 }
 
 function turnIdOf(metadata: Record<string, unknown> | string | undefined): string | undefined {

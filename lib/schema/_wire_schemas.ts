@@ -128,15 +128,22 @@ const completed: z.ZodType<ResponseCompletedWireEvent> = z.object({
   }),
 });
 
-// Without a `response` object these still fail the stream, as Codex does.
+// Without a `response` object these still fail the stream, as Codex does: a `response`
+// that is `null` or not an object at all counts as missing.
+const responseObjectOrNull = z.unknown().transform((value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : null
+).optional();
+
 const failed: z.ZodType<ResponseFailedWireEvent> = z.object({
   type: z.literal("response.failed"),
-  response: z.record(z.string(), z.unknown()).nullish(),
+  response: responseObjectOrNull,
 });
 
 const incomplete: z.ZodType<ResponseIncompleteWireEvent> = z.object({
   type: z.literal("response.incomplete"),
-  response: z.record(z.string(), z.unknown()).nullish(),
+  response: responseObjectOrNull,
 });
 
 const reasoningSummaryTextDone: z.ZodType<ReasoningSummaryTextDoneWireEvent> = z.object({

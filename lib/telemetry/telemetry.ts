@@ -45,11 +45,14 @@ export interface SseEventTelemetry {
 
 /** A retry that is about to happen. */
 export interface RetryTelemetry {
-  /** `request` (before any answer) or `stream` (the whole response again). */
+  /**
+   * `request` (before any answer), `stream` (the whole response again), or `connection`
+   * (a connection failure with unbounded connection retries: waiting for the network).
+   */
   layer: "request" | "stream" | "connection";
   /** Which retry, from 1. */
   attempt: number;
-  /** How many this layer allows. */
+  /** How many this layer allows (`Infinity` for unbounded connection retries). */
   maxAttempts: number;
   /** The wait before it, in milliseconds. */
   delayMs: number;

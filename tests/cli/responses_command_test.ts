@@ -290,6 +290,12 @@ Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", asy
     },
     { args: ["--model", "", "hi"], error: "--model needs a value that is not empty" },
     {
+      args: ["--chatgpt-account-id", "acct-1", "hi"],
+      env: { OPENAI_API_KEY: "sk-test" },
+      error:
+        "--chatgpt-account-id needs a ChatGPT access token: pass --chatgpt-access-token or set CHATGPT_ACCESS_TOKEN",
+    },
+    {
       args: ["say", "hello"],
       error:
         'Expected one PROMPT but got 2 arguments: quote the prompt, as in responses "Say hello"',

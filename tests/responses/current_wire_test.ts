@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import type { ResponseEvent } from "../../lib/responses/response_event.ts";
+import type { RetryOptions } from "../../lib/responses/sse_turn.ts";
 import {
   completedEvent,
   createdEvent,
@@ -86,6 +87,27 @@ Deno.test("identity: session-id, thread-id, x-client-request-id, x-codex-window-
   });
   assert.equal(second.headers.get("thread-id"), "thread-4");
   assert.equal(second.headers.get("session-id"), "sess-9");
+});
+
+Deno.test("a window id set through headers goes into client_metadata too, so header and body agree", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK, OK] });
+  const client = testClient(server.url, { threadId: "thread-3" });
+  await client.session({ headers: { "x-codex-window-id": "thread-3:2" } })
+    .stream({ model: "m", input: "x" }).finalResponse();
+  await client.stream({ model: "m", input: "x" }, {
+    headers: { "x-codex-window-id": "thread-3:5" },
+  })
+    .finalResponse();
+  for (
+    const [request, window] of [[server.requests[0], "thread-3:2"], [
+      server.requests[1],
+      "thread-3:5",
+    ]] as const
+  ) {
+    assert.equal(request.headers.get("x-codex-window-id"), window);
+    const metadata = (request.json as Body).client_metadata as Record<string, string>;
+    assert.equal(metadata["x-codex-window-id"], window);
+  }
 });
 
 Deno.test("session and thread ids are generated as distinct UUIDv7s when not given", async () => {
@@ -407,6 +429,31 @@ Deno.test("connection retries: unbounded, as Codex does, they wait for the netwo
   } finally {
     await server?.close();
   }
+});
+
+Deno.test("connection retries: unbounded ones wait 5 s first and at most 60 s by default, as Codex does", async () => {
+  const port = await freePort();
+  // The first wait each client asks for; the signal stops it before the wait begins.
+  const firstWait = async (retry: RetryOptions): Promise<number[]> => {
+    const controller = new AbortController();
+    const waits: number[] = [];
+    const client = testClient(`http://127.0.0.1:${port}/v1`, {
+      retry: { connectionRetries: "unbounded", ...retry },
+      telemetry: {
+        onRetry(info) {
+          if (info.layer === "connection") waits.push(info.delayMs);
+          controller.abort();
+        },
+      },
+    });
+    const { error } = await collect(
+      client.stream({ model: "m", input: "x" }, { signal: controller.signal }),
+    );
+    assert.equal(error?.kind, "aborted");
+    return waits;
+  };
+  assert.deepEqual(await firstWait({}), [5_000]);
+  assert.deepEqual(await firstWait({ connectionBaseDelayMs: 90_000 }), [60_000]);
 });
 
 Deno.test("connection retries: unbounded retries stop when the signal fires", async () => {

@@ -116,6 +116,28 @@ Deno.test("response.incomplete without a response object fails with reason unkno
   assert.equal(error?.message, "Incomplete response returned, reason: unknown");
 });
 
+Deno.test("response.failed and response.incomplete whose response is not an object still fail the stream", async () => {
+  for (
+    const [event, message] of [
+      [{ type: "response.failed", response: "oops" }, "response.failed event received"],
+      [{ type: "response.failed", response: [1] }, "response.failed event received"],
+      [
+        { type: "response.incomplete", response: 7 },
+        "Incomplete response returned, reason: unknown",
+      ],
+    ] as const
+  ) {
+    await using server = await startMockResponsesServer({
+      responses: [{ events: [createdEvent("r"), event] }],
+    });
+    const { error } = await collect(
+      testClient(server.url, NO_RETRY).stream({ model: "m", input: "x" }),
+    );
+    assert.equal(error?.kind, "stream");
+    assert.equal(error?.message, message);
+  }
+});
+
 Deno.test("null in optional item fields (phase, end_turn, id) keeps the item, and the nulls are not sent back", async () => {
   const item = {
     type: "message",
