@@ -431,3 +431,27 @@ async function waitForClose(server: MockResponsesServer, index: number): Promise
   }
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
+
+Deno.test("websocket_v2_first_turn_uses_updated_fast_tier_after_startup_prewarm: a changed service tier makes the first turn a full create", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("warm-1"), OK("resp-1")] });
+  await using client = testClient(server.url, { transport: "websocket" });
+  await client.prewarm({ model: "m", instructions: "x", input: "hi" });
+  await client.stream({ model: "m", instructions: "x", input: "hi", serviceTier: "priority" })
+    .finalResponse();
+  const [warm, real] = frames(server);
+  assert.equal(warm.generate, false);
+  assert.equal("previous_response_id" in real, false);
+  assert.equal(real.service_tier, "priority");
+  assert.deepEqual(real.input, [user("hi")]);
+  assert.equal(server.websocket.connections.length, 1);
+});
+
+Deno.test("prewarm and preconnect do nothing over HTTP", async () => {
+  await using server = await startMockResponsesServer();
+  await using client = testClient(server.url);
+  await client.preconnect();
+  await client.prewarm({ model: "m", input: "hi" });
+  assert.equal(server.requests.length, 0);
+  assert.equal(server.websocket.connections.length, 0);
+});
