@@ -85,6 +85,11 @@ export function streamSseTurn(
  *
  * @param turn The request and its settings.
  * @returns The transport adapter.
+ *
+ * @example The HTTP fallback of a WebSocket request
+ * ```ts ignore
+ * const events = runTurn(webSocketTurnTransport(request, sseTurnTransport(sse)), { retry, signal });
+ * ```
  */
 export function sseTurnTransport(turn: SseTurn): TurnTransport {
   return { open: () => openSseAttempt(turn) };

@@ -56,7 +56,7 @@ export interface TurnTransport {
   readonly fallback?: { transport: TurnTransport; switched(): void };
 }
 
-/** Retry settings (spec §10). */
+/** Retry settings: transport retries before headers arrive, and stream retries of a whole response. */
 export interface RetryOptions {
   /** Retries of one HTTP request before its headers arrive (5xx, network). @default 4 */
   requestMaxRetries?: number;
@@ -112,6 +112,31 @@ export interface RunTurnOptions {
  * @param transport The transport adapter.
  * @param options Retry settings, a signal, telemetry.
  * @returns The events; failures are thrown as {@linkcode CodexWireError}.
+ *
+ * @example A transport whose only attempt completes at once
+ * ```ts
+ * import { runTurn, type TurnTransport } from "./turn_engine.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const transport: TurnTransport = {
+ *   // deno-lint-ignore require-yield
+ *   async *open() {
+ *     let done = false;
+ *     return {
+ *       get completed() { return done; },
+ *       next() {
+ *         done = true;
+ *         return Promise.resolve([{ type: "completed" as const, responseId: "r1", tokenUsage: null }]);
+ *       },
+ *       close: () => Promise.resolve(),
+ *     };
+ *   },
+ * };
+ * const retry = { streamMaxRetries: 0, baseDelayMs: 1, random: Math.random, maxRetryAfterMs: 1 };
+ * const types: string[] = [];
+ * for await (const event of runTurn(transport, { retry })) types.push(event.type);
+ * assert.deepEqual(types, ["completed"]);
+ * ```
  */
 export async function* runTurn(
   transport: TurnTransport,
@@ -190,6 +215,17 @@ export async function* runTurn(
  * @param delayMs The wait before it.
  * @param error What failed.
  * @returns The event.
+ *
+ * @example Usage
+ * ```ts
+ * import { reconnectingEvent } from "./turn_engine.ts";
+ * import { CodexWireError } from "../errors/codex_wire_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new CodexWireError("stream closed before response.completed", { kind: "stream" });
+ * const event = reconnectingEvent(undefined, "stream", 1, 5, 200, error);
+ * assert.equal(event.type, "reconnecting");
+ * ```
  */
 export function reconnectingEvent(
   telemetry: Telemetry | undefined,
@@ -223,6 +259,15 @@ function switchEvent(
  * @param error What was thrown.
  * @param signal The caller's signal.
  * @returns The error to surface.
+ *
+ * @example Usage
+ * ```ts
+ * import { toCodexWireError } from "./turn_engine.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(toCodexWireError(new Error("boom")).kind, "stream");
+ * assert.equal(toCodexWireError(new Error("boom"), AbortSignal.abort()).kind, "aborted");
+ * ```
  */
 export function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
   if (signal?.aborted) {

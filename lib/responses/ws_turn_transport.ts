@@ -43,8 +43,13 @@ export interface WebSocketTurnRequest {
  * Builds the WebSocket turn transport for one request.
  *
  * @param request The request and the client's WebSocket state.
- * @param fallback The HTTP transport of the same request, and what a switch does.
+ * @param fallback The HTTP transport of the same request, or `undefined` for none.
  * @returns The transport adapter.
+ *
+ * @example Built by the session for each request
+ * ```ts ignore
+ * const events = runTurn(webSocketTurnTransport(request, sseTurnTransport(sse)), { retry, signal });
+ * ```
  */
 export function webSocketTurnTransport(
   request: WebSocketTurnRequest,
