@@ -32,10 +32,6 @@ export interface WebSocketResponseReaderOptions {
   onTurnState?: (turnState: string) => void;
 }
 
-/** The message of a `previous_response_not_found` error frame without one. */
-export const PREVIOUS_RESPONSE_NOT_FOUND_MESSAGE =
-  "Previous response was not found. Retrying the full request.";
-
 /**
  * Reads the events of one response from an open connection, a batch at a time.
  *
@@ -207,7 +203,7 @@ export class WebSocketResponseReader {
     const event = json as { type: string; [key: string]: unknown };
     switch (type) {
       case "error": {
-        const error = wrappedError(event, text);
+        const error = errorFromWrappedWebSocketError(event, text);
         if (error !== undefined) {
           this.#report(type, started, error.message);
           throw error;
@@ -347,19 +343,6 @@ export function eventsFromHandshakeHeaders(headers: Headers): ResponseEvent[] {
     events.push({ type: "serverReasoningIncluded", included: true });
   }
   return events;
-}
-
-// A wrapped error frame → the error it stands for. `previous_response_not_found` is a
-// retryable stream error (the retry runs on a fresh connection, so it is a full create).
-function wrappedError(event: Record<string, unknown>, text: string): CodexWireError | undefined {
-  const error = event.error;
-  if (isRecord(error) && error.code === "previous_response_not_found") {
-    const message = typeof error.message === "string" && error.message.trim() !== ""
-      ? error.message
-      : PREVIOUS_RESPONSE_NOT_FOUND_MESSAGE;
-    return new CodexWireError(message, { kind: "stream", retryable: true });
-  }
-  return errorFromWrappedWebSocketError(event, text);
 }
 
 // A header of an event's `headers` object, any case; a string or an array's first string.
