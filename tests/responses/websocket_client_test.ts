@@ -455,3 +455,22 @@ Deno.test("prewarm and preconnect do nothing over HTTP", async () => {
   assert.equal(server.requests.length, 0);
   assert.equal(server.websocket.connections.length, 0);
 });
+
+Deno.test("leaving the iteration early drops the connection; the next request opens a new one", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue(
+    {
+      headers: { "openai-model": "m" },
+      responses: [[createdEvent("resp-1"), outputTextDeltaEvent("a")]],
+    },
+    { responses: [OK("resp-2")] },
+  );
+  await using client = testClient(server.url, { transport: "websocket" });
+  for await (const event of client.stream({ model: "m", input: "x" })) {
+    if (event.type === "created") break;
+  }
+  const final = await client.stream({ model: "m", input: "y" }).finalResponse();
+  assert.equal(final.responseId, "resp-2");
+  assert.equal(server.websocket.connections.length, 2);
+  assert.equal("previous_response_id" in frames(server)[1], false);
+});
