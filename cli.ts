@@ -18,6 +18,9 @@ import { type CliContext, denoCliContext, EXIT_OK, EXIT_USAGE } from "./lib/cli/
 import { colorEnabled, createPalette } from "./lib/cli/output.ts";
 import { runResponsesCommand } from "./lib/cli/responses_command.ts";
 import { runRealtimeCommand } from "./lib/cli/realtime_command.ts";
+import { runCaptureCommand } from "./lib/cli/capture_command.ts";
+import { runInspectCommand } from "./lib/cli/inspect_command.ts";
+import { runReplayCommand } from "./lib/cli/replay_command.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A subcommand: what the top-level help says about it, and how to run it. */
@@ -38,6 +41,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       "Hold a realtime conversation, text or audio (an offline demo without a key or base URL)",
     run: runRealtimeCommand,
+  },
+  capture: {
+    usage: "capture --out TAPE [--upstream URL]",
+    summary: "Record any client's HTTP and WebSocket traffic to a tape, secrets kept out",
+    run: runCaptureCommand,
+  },
+  replay: {
+    usage: "replay TAPE",
+    summary: "Serve a tape on 127.0.0.1 so any client can run against the recording",
+    run: runReplayCommand,
+  },
+  inspect: {
+    usage: "inspect TAPE",
+    summary: "Show a tape's timeline: first byte, gaps, events, rate limits, errors, drift",
+    run: runInspectCommand,
   },
 };
 

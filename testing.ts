@@ -48,3 +48,4 @@
  */
 
 export * from "./lib/testing/mod.ts";
+export * from "./lib/tape/mod.ts";

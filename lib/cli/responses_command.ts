@@ -8,7 +8,6 @@
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
-import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
@@ -22,13 +21,8 @@ import {
 import { HumanRenderer } from "./human_renderer.ts";
 import { colorEnabled, createPalette } from "./output.ts";
 import { errorLine, JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
-import {
-  listScenarios,
-  loadScenario,
-  type Scenario,
-  scenarioToMockResponses,
-  scenarioToMockWebSocket,
-} from "./scenarios.ts";
+import { listScenarios, loadScenario, type Scenario } from "./scenarios.ts";
+import { startOfflineServer } from "./offline_server.ts";
 
 /** The model asked for when `--model` is not given. */
 export const DEFAULT_MODEL = "gpt-5.2-codex";
@@ -277,10 +271,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
   const { offline } = settings;
   await using server = offline === undefined
     ? undefined
-    : await startMockResponsesServer({ responses: scenarioToMockResponses(offline.scenario) });
-  if (server !== undefined && offline !== undefined && settings.transport !== "sse") {
-    server.websocket.enqueue(...scenarioToMockWebSocket(offline.scenario));
-  }
+    : await startOfflineServer(offline.scenario, { websocket: settings.transport !== "sse" });
   const chatgpt = settings.online?.chatgpt;
   const baseUrl = server?.url ?? settings.online?.baseUrl ??
     (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL);
@@ -288,7 +279,9 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     await context.stderr.write(
       `${
         palette.dim(
-          `codexwire: ${offline.reason}; replaying the bundled offline scenario "${offline.scenario.name}" from a local mock server (the prompt is sent to it, but the answer is scripted)`,
+          `codexwire: ${offline.reason}; replaying the bundled offline scenario "${offline.scenario.name}" from ${
+            server?.source === "tape" ? "its recorded tape" : "a local mock server"
+          } (the prompt is sent to it, but the answer is scripted)`,
         )
       }\n`,
     );

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MAX_TIMER_MS } from "../transport/timeout.ts";
+
 /** When a scripted piece may be sent. */
 export interface Pacing {
   /** Milliseconds to wait, counted after the gate. */
@@ -21,15 +23,17 @@ export interface Pacing {
  * @param source The `delayMs` and `gate` as scripted.
  * @param where Where the piece is, for the error message.
  * @returns The pacing.
- * @throws {RangeError} When `delayMs` is negative or not finite.
+ * @throws {RangeError} When `delayMs` is negative, not finite, or past the longest timer.
  */
 export function toPacing(
   source: { delayMs?: number; gate?: Promise<unknown> },
   where: string,
 ): Pacing {
   const delayMs = source.delayMs ?? 0;
-  if (!Number.isFinite(delayMs) || delayMs < 0) {
-    throw new RangeError(`${where}: delayMs must be a finite number of 0 or more, got ${delayMs}`);
+  if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${where}: delayMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${delayMs}`,
+    );
   }
   source.gate?.catch(() => {});
   return { delayMs, gate: source.gate };

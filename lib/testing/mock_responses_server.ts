@@ -22,7 +22,7 @@ export interface GatedMockChunk {
   /** The bytes to send; a string is sent as UTF-8. */
   data: string | Uint8Array;
   /**
-   * Milliseconds to wait before sending, counted after the gate.
+   * Milliseconds to wait before sending, counted after the gate: up to 2147483647.
    *
    * @default {0}
    */
