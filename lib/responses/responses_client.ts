@@ -251,6 +251,7 @@ export class ResponsesClient {
         maxFrameBytes: maxEventSize,
         ...(telemetry === undefined ? {} : { telemetry }),
         toInputItem: (item) => serializeInputItem(item as ResponseItem),
+        ...(options.record === undefined ? {} : { record: options.record }),
       }),
       fallback: new TransportFallback(options.websocket?.fallback),
       timingMetrics: options.websocket?.timingMetrics ?? false,

@@ -17,7 +17,9 @@ import {
   connectWebSocket,
   DEFAULT_CONNECT_TIMEOUT_MS,
   type WebSocketConnection,
+  type WebSocketObserver,
 } from "../transport/websocket_connector.ts";
+import type { TapeRecorder } from "../tape/tape_recorder.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { IncrementalRequestPlanner, type PlannedRequest } from "./ws_request.ts";
 import { eventsFromHandshakeHeaders, WebSocketResponseReader } from "./ws_response_reader.ts";
@@ -34,6 +36,8 @@ export interface WebSocketTransportOptions {
   telemetry?: WebSocketTelemetry;
   /** How a completed response's output items compare with the next request's input. */
   toInputItem?: (item: unknown) => unknown;
+  /** Record every connection (handshake, frames, close) to this tape, secrets replaced. */
+  record?: TapeRecorder;
 }
 
 /** Options of {@linkcode WebSocketLease.send}. */
@@ -170,6 +174,9 @@ export class WebSocketTransport implements AsyncDisposable {
       const connection = await connectWebSocket(url, {
         headers,
         signal,
+        ...(this.#options.record === undefined
+          ? {}
+          : { observer: tapeObserver(this.#options.record, url, headers) }),
         connectTimeoutMs: this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         ...(this.#options.maxFrameBytes === undefined
           ? {}
@@ -464,6 +471,33 @@ class Attempt implements WebSocketAttempt {
   async cancel(): Promise<void> {
     if (!this.#reader.completed) await this.#lease.drop();
   }
+}
+
+// Writes a connection to a tape. A refused line (the recorder closed, a redaction bug)
+// must not break the conversation: it is left out, as recordWebSocket does.
+function tapeObserver(recorder: TapeRecorder, url: string, headers: Headers): WebSocketObserver {
+  const conn = recorder.newConnection();
+  const record = (action: () => void) => {
+    try {
+      action();
+    } catch {
+      // The line is not written; the stream goes on.
+    }
+  };
+  return {
+    open: (responseHeaders) =>
+      record(() =>
+        recorder.wsOpen(conn, {
+          url,
+          requestHeaders: [...headers],
+          responseHeaders: [...responseHeaders],
+          protocols: [],
+          protocol: "",
+        })
+      ),
+    frame: (from, data) => record(() => recorder.wsFrame(conn, from, data)),
+    close: (code, reason, by) => record(() => recorder.wsClose(conn, { code, reason, by })),
+  };
 }
 
 async function sendWithin(

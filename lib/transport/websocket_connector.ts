@@ -30,6 +30,16 @@ export type WebSocketFrame =
    */
   | { type: "close"; code: number; reason: string; clean: boolean };
 
+/** Hooks that see a connection's traffic (for recording); each is called synchronously. */
+export interface WebSocketObserver {
+  /** The handshake succeeded with these response headers. */
+  open?(responseHeaders: Headers): void;
+  /** A data frame went out (`client`) or came in (`server`). */
+  frame?(from: "client" | "server", data: string | Uint8Array): void;
+  /** The connection closed, at whose initiative. */
+  close?(code: number, reason: string, by: "client" | "server"): void;
+}
+
 /** Options of {@linkcode connectWebSocket}. */
 export interface ConnectWebSocketOptions {
   /** Handshake request headers. */
@@ -48,6 +58,8 @@ export interface ConnectWebSocketOptions {
    * @default {4096}
    */
   maxQueuedFrames?: number;
+  /** Sees the traffic (a tape recorder, for one). */
+  observer?: WebSocketObserver;
 }
 
 /** Options of {@linkcode WebSocketConnection.receive}. */
@@ -242,7 +254,9 @@ export function connectWebSocket(
     socket.on("open", () => {
       if (failure !== undefined) return;
       settle();
-      resolve(new WsConnection(url, socket, responseHeaders, options.maxQueuedFrames));
+      resolve(
+        new WsConnection(url, socket, responseHeaders, options.maxQueuedFrames, options.observer),
+      );
     });
   });
 }
@@ -257,24 +271,35 @@ class WsConnection implements WebSocketConnection {
   #released: Promise<void>;
   #maxQueued: number;
   #paused = false;
+  #observer: WebSocketObserver | undefined;
+  #closedBy: "client" | undefined;
 
-  constructor(url: string, socket: WsSocket, headers: Headers, maxQueued?: number) {
+  constructor(
+    url: string,
+    socket: WsSocket,
+    headers: Headers,
+    maxQueued: number | undefined,
+    observer: WebSocketObserver | undefined,
+  ) {
     this.url = url;
     this.responseHeaders = headers;
     this.#socket = socket;
     this.#maxQueued = maxQueued ?? DEFAULT_MAX_QUEUED_FRAMES;
+    this.#observer = observer;
+    observer?.open?.(headers);
     const released = Promise.withResolvers<void>();
     this.#released = released.promise;
     socket.on("message", (data, isBinary) => {
-      this.#push(
-        isBinary
-          ? { type: "binary", data: new Uint8Array(toBuffer(data)) }
-          : { type: "text", data: toBuffer(data).toString("utf8") },
-      );
+      const frame: WebSocketFrame = isBinary
+        ? { type: "binary", data: new Uint8Array(toBuffer(data)) }
+        : { type: "text", data: toBuffer(data).toString("utf8") };
+      this.#observer?.frame?.("server", frame.data);
+      this.#push(frame);
     });
     socket.on("error", (error) => this.#push({ type: "error", message: messageOf(error) }));
     socket.on("close", (code, reason) => {
       this.#end = { type: "close", code, reason: reason.toString("utf8"), clean: code !== 1006 };
+      this.#observer?.close?.(code, this.#end.reason, this.#closedBy ?? "server");
       this.#push(this.#end);
       socket.removeAllListeners();
       released.resolve();
@@ -294,6 +319,7 @@ class WsConnection implements WebSocketConnection {
         }),
       );
     }
+    this.#observer?.frame?.("client", text);
     return new Promise((resolve, reject) => {
       this.#socket.send(text, (error) => {
         if (error === undefined || error === null) return resolve();
@@ -355,7 +381,10 @@ class WsConnection implements WebSocketConnection {
 
   async close(code = 1000, reason = ""): Promise<void> {
     const socket = this.#socket;
-    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+    if (socket.readyState === WebSocket.OPEN) {
+      this.#closedBy ??= "client";
+      socket.close(code, reason);
+    }
     if (socket.readyState === WebSocket.CLOSED) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) =>
@@ -369,7 +398,10 @@ class WsConnection implements WebSocketConnection {
   }
 
   async terminate(): Promise<void> {
-    if (this.#socket.readyState !== WebSocket.CLOSED) this.#socket.terminate();
+    if (this.#socket.readyState !== WebSocket.CLOSED) {
+      this.#closedBy ??= "client";
+      this.#socket.terminate();
+    }
     await this.#released;
   }
 
