@@ -58,6 +58,10 @@ export interface WebSocketSendOptions {
   onTurnState?: (turnState: string) => void;
 }
 
+// Idle connections kept for reuse; more than this after a burst of concurrent requests
+// are closed as they are handed back (Codex keeps one).
+const MAX_IDLE_CONNECTIONS = 4;
+
 interface Pooled {
   connection: WebSocketConnection;
   planner: IncrementalRequestPlanner;
@@ -91,6 +95,7 @@ export class WebSocketTransport implements AsyncDisposable {
   #options: WebSocketTransportOptions;
   #idle: Pooled[] = [];
   #busy = new Set<Pooled>();
+  #closing = new Set<Promise<void>>();
   #closed = false;
 
   /**
@@ -140,8 +145,14 @@ export class WebSocketTransport implements AsyncDisposable {
     this.#busy.add(pooled);
     return new Lease(pooled, this.#options.telemetry, (keep) => {
       this.#busy.delete(pooled);
-      if (keep && !this.#closed && pooled.connection.isOpen) this.#idle.push(pooled);
-      else void pooled.connection.close();
+      if (
+        keep && !this.#closed && pooled.connection.isOpen &&
+        this.#idle.length < MAX_IDLE_CONNECTIONS
+      ) {
+        this.#idle.push(pooled);
+      } else {
+        this.#closeLater(pooled);
+      }
     });
   }
 
@@ -155,7 +166,13 @@ export class WebSocketTransport implements AsyncDisposable {
     const all = [...this.#idle, ...this.#busy];
     this.#idle = [];
     this.#busy.clear();
-    await Promise.all(all.map((pooled) => pooled.connection.close()));
+    await Promise.all([...all.map((pooled) => pooled.connection.close()), ...this.#closing]);
+  }
+
+  // Closes a connection nobody waits for, and lets close() wait for it.
+  #closeLater(pooled: Pooled): void {
+    const closing = pooled.connection.close().finally(() => this.#closing.delete(closing));
+    this.#closing.add(closing);
   }
 
   /**
@@ -208,7 +225,7 @@ export class WebSocketTransport implements AsyncDisposable {
   #prune(): void {
     this.#idle = this.#idle.filter((pooled) => {
       if (pooled.connection.isOpen) return true;
-      void pooled.connection.close();
+      this.#closeLater(pooled);
       return false;
     });
   }

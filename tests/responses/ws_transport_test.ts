@@ -223,3 +223,19 @@ Deno.test("connect failures surface from acquire with their HTTP answer", async 
   assert.equal(error.status, 426);
   assert.equal(connects[0].status, 426);
 });
+
+Deno.test("after a burst of concurrent requests at most four idle connections are kept", async () => {
+  await using server = await startMockResponsesWebSocketServer({
+    connections: Array.from({ length: 6 }, (_, i) => ({ responses: [OK(`r${i}`)] })),
+  });
+  await using transport = new WebSocketTransport({ url: server.websocketUrl });
+  const leases = await Promise.all(
+    Array.from({ length: 6 }, () => transport.acquire(new Headers())),
+  );
+  const attempts = await Promise.all(
+    leases.map((lease) => lease.send({ body: { model: "m", input: [] }, idleTimeoutMs: 5000 })),
+  );
+  await Promise.all(attempts.map(drain));
+  assert.equal(server.connections.length, 6);
+  assert.equal(transport.openConnections, 4);
+});
