@@ -41,10 +41,21 @@
 export {
   CHATGPT_BASE_URL,
   type ChatGptAuth,
+  type PreconnectOptions,
   type ResponsesAuth,
   ResponsesClient,
   type ResponsesClientOptions,
+  type WebSocketOptions,
 } from "./lib/responses/responses_client.ts";
+export type {
+  SteerAcceptedEvent,
+  SteeredEvent,
+  SteerFailedEvent,
+  SteerPendingEvent,
+  TransportFallbackEvent,
+  WebSocketOnlyEvent,
+} from "./lib/responses/ws_events.ts";
+export type { FallbackDecision, WebSocketFallbackPolicy } from "./lib/responses/ws_fallback.ts";
 export {
   type RequestIdentity,
   ResponsesSession,
@@ -151,6 +162,7 @@ export {
   type SseEventTelemetry,
   type Telemetry,
 } from "./lib/telemetry/telemetry.ts";
+export type * from "./lib/telemetry/websocket_telemetry.ts";
 
 // Realtime conversations over WebSocket.
 export {

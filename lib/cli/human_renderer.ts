@@ -169,6 +169,13 @@ export class HumanRenderer implements ResponseRenderer {
         this.#tracker = new ReasoningHeaderTracker();
         break;
       }
+      case "transportFallback":
+        // The response starts over on the other transport: the partial answer goes, too.
+        await this.#status.clear();
+        await this.#abandonText();
+        await this.#stderr.write(`${this.#palette.yellow("warning:")} ${event.message}\n`);
+        this.#items = [];
+        break;
     }
   }
 

@@ -23,14 +23,13 @@ import {
   resolveRealtimeVoice,
 } from "../realtime/realtime_dialect.ts";
 import type { RealtimeEvent } from "../realtime/realtime_event.ts";
-import { startRealtimeMockServer } from "../testing/realtime_mock_server.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli_context.ts";
 import { colorEnabled, createPalette, type Palette, StatusLine } from "./output.ts";
 import {
   loadRealtimeScenario,
-  realtimeDemoScript,
   type RealtimeScenario,
+  startRealtimeDemoServer,
 } from "./realtime_demo.ts";
 import { errorLine } from "./response_renderer.ts";
 
@@ -117,7 +116,7 @@ export const REALTIME_OPTIONS: readonly OptionSpec[] = [
     name: "scenario",
     type: "string",
     valueName: "NAME",
-    description: "Play this bundled realtime scenario from a local mock server: the offline demo",
+    description: "Play this bundled realtime scenario from a local server: the offline demo",
     defaultText: `${DEFAULT_SCENARIO}, when there is no API key and no base URL`,
   },
   { name: "help", short: "h", type: "boolean", description: "Show this help" },
@@ -160,9 +159,10 @@ Output:
   server closes it, or on Ctrl-C (a clean close, exit 0).
 
 Offline demo:
-  With no OPENAI_API_KEY and no base URL (or with --scenario), a local mock server speaks
-  the chosen dialect and answers every line and every stretch of audio from a bundled
-  scenario. Without --text or --audio-in it sends one line by itself.
+  With no OPENAI_API_KEY and no base URL (or with --scenario), a local server speaks the
+  chosen dialect from a bundled scenario. Without --text or --audio-in it sends one line by
+  itself and the answers replay from the scenario's bundled tape; with --text or --audio-in
+  a scripted mock answers every line and every stretch of audio.
 
 Exit status: 0 closed (by you, the input ending, or the server), 1 failed, 2 bad usage.
 
@@ -328,15 +328,20 @@ async function converse(
   const audioSource = settings.audioIn === undefined
     ? undefined
     : await openAudioIn(settings.audioIn, context);
-  await using server = settings.offline === undefined ? undefined : await startRealtimeMockServer({
-    defaultScript: realtimeDemoScript(settings.offline.scenario, settings.dialect),
-  });
+  await using server = settings.offline === undefined ? undefined : await startRealtimeDemoServer(
+    settings.offline.scenario,
+    settings.dialect,
+    !settings.text && audioSource === undefined,
+  );
   if (server !== undefined && settings.offline !== undefined) {
     settings.start.baseUrl = server.url;
+    const from = server.source === "tape"
+      ? "from its bundled tape (the recorded answers, in their recorded timing)"
+      : "from a local mock server (what you send reaches it, but the answers are scripted)";
     await context.stderr.write(
       `${
         palette.dim(
-          `codexwire: ${settings.offline.reason}; playing the bundled offline realtime scenario "${settings.offline.scenario.name}" (${settings.dialect}) from a local mock server (what you send reaches it, but the answers are scripted)`,
+          `codexwire: ${settings.offline.reason}; playing the bundled offline realtime scenario "${settings.offline.scenario.name}" (${settings.dialect}) ${from}`,
         )
       }\n`,
     );

@@ -1,7 +1,8 @@
 /**
- * One streamed response over HTTP + SSE with Codex's semantics: transport retries until
- * headers arrive, header events, the SSE body with a per-event idle
- * timeout and completion rules, and stream retries of the whole response.
+ * The HTTP + SSE adapter of the turn engine: one attempt is a POST retried at the
+ * transport level until headers arrive (5xx, network, headers timeout), the events its
+ * headers stand for, and the SSE body read with a per-event idle timeout and the
+ * completion rules. The stream retries of the whole response live in the engine.
  *
  * @module
  */
@@ -16,48 +17,22 @@ import { readBoundedText } from "../transport/bounded_body.ts";
 import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
-import { clampDelayMs, readWithin, startDeadline } from "../transport/timeout.ts";
+import { readWithin, startDeadline } from "../transport/timeout.ts";
 import { notAnEventStreamError, sniffBody } from "./_body_sniff.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
+import {
+  type OpenedAttempt,
+  reconnectingEvent,
+  type RetryBudget,
+  type RetryOptions,
+  runTurn,
+  type TurnTransport,
+} from "./turn_engine.ts";
 import { WireEventMapper, type WireEventOutcome } from "./wire_event_mapper.ts";
 
-/** Retry settings. */
-export interface RetryOptions {
-  /** Retries of one HTTP request before its headers arrive (5xx, network). @default 4 */
-  requestMaxRetries?: number;
-  /** Retries of a whole response after a retryable failure. @default 5 */
-  streamMaxRetries?: number;
-  /**
-   * The most retries of one response in all, both layers counted: a budget that ends
-   * the retrying before the layers' own limits do.
-   *
-   * @default {(requestMaxRetries + 1) * (streamMaxRetries + 1) - 1, every retry the layers allow}
-   */
-  maxRetries?: number;
-  /** The delay before the first retry, doubled after each. @default 200 */
-  baseDelayMs?: number;
-  /** Wait as long as `retry-after-ms` / `Retry-After` ask, when present. @default true */
-  honorRetryAfter?: boolean;
-  /** The longest wait a server may ask for, in milliseconds. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
-  random?: () => number;
-  /**
-   * How connection failures (no answer at all: refused, reset, DNS) are retried before
-   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
-   * `unbounded`: as Codex does today, they are retried without limit, waiting
-   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
-   * up `requestMaxRetries`; only the signal stops them.
-   * @default {"bounded"}
-   */
-  connectionRetries?: "bounded" | "unbounded";
-  /** The first wait of an unbounded connection retry. @default 5000 */
-  connectionBaseDelayMs?: number;
-  /** The longest wait of an unbounded connection retry. @default 60000 */
-  connectionMaxDelayMs?: number;
-}
+export type { RetryOptions } from "./turn_engine.ts";
 
 /** Everything one streamed response needs; built by `ResponsesSession`. */
 export interface SseTurn {
@@ -88,117 +63,111 @@ export interface SseTurn {
 }
 
 /**
- * Streams one response, retrying as Codex does. Errors are thrown as
+ * Streams one response over HTTP + SSE, retrying as Codex does. Errors are thrown as
  * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event.
  *
  * @param turn The request and its settings.
+ * @param follow Adds an event after another (see `RunTurnOptions.follow`).
  * @returns The events.
  */
-export async function* streamSseTurn(
+export function streamSseTurn(
   turn: SseTurn,
+  follow?: (event: ResponseEvent) => ResponseEvent | undefined,
 ): AsyncGenerator<ResponseEvent, void, undefined> {
-  const { retry, signal } = turn;
-  // Retries made so far, both layers counted, against the budget `retry.maxRetries`.
-  let retries = 0;
-  for (let streamRetry = 0;; streamRetry++) {
-    let failure: CodexWireError;
-    try {
-      let response: Response | undefined;
-      let connectionRetry = 0;
-      for (let attempt = 1; response === undefined; attempt++) {
-        const outcome = await sendAttempt(turn, attempt + connectionRetry);
-        if (outcome instanceof Response) {
-          response = outcome;
-          break;
-        }
-        if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
-          // Waiting for the network: these retries do not use up the request budget.
-          connectionRetry++;
-          attempt--;
-          const delayMs = Math.min(
-            retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
-            retry.connectionMaxDelayMs,
-          );
-          yield reconnecting(
-            turn,
-            "connection",
-            connectionRetry,
-            Infinity,
-            delayMs,
-            outcome,
-            retries,
-          );
-          await abortableSleep(delayMs, signal);
-          continue;
-        }
-        if (
-          !isRequestRetryable(outcome) || attempt > retry.requestMaxRetries ||
-          retries >= retry.maxRetries
-        ) throw outcome;
-        const delayMs = retryDelayMs(turn, outcome, attempt);
-        retries++;
-        yield reconnecting(
-          turn,
-          "request",
-          attempt,
-          retry.requestMaxRetries,
-          delayMs,
-          outcome,
-          retries,
-        );
-        await abortableSleep(delayMs, signal);
-      }
-      turn.onHeaders(response.headers);
-      for (const event of eventsFromResponseHeaders(response.headers)) yield event;
-      const body = new SseBody(turn, response.headers);
-      try {
-        await body.open(response);
-        do {
-          const batch = await body.next();
-          for (let i = 0; i < batch.length; i++) yield batch[i];
-        } while (!body.completed);
-      } finally {
-        body.close();
-      }
-      return;
-    } catch (error) {
-      failure = toCodexWireError(error, signal);
-      if (
-        failure.kind === "aborted" || !failure.retryable ||
-        streamRetry >= retry.streamMaxRetries || retries >= retry.maxRetries
-      ) {
-        throw failure;
-      }
+  return runTurn(sseTurnTransport(turn), {
+    retry: turn.retry,
+    signal: turn.signal,
+    telemetry: turn.telemetry,
+    ...(follow === undefined ? {} : { follow }),
+  });
+}
+
+/**
+ * The HTTP + SSE transport of one request, for the turn engine.
+ *
+ * @param turn The request and its settings.
+ * @returns The transport adapter.
+ *
+ * @example The HTTP fallback of a WebSocket request
+ * ```ts ignore
+ * const events = runTurn(webSocketTurnTransport(request, sseTurnTransport(sse)), { retry, signal });
+ * ```
+ */
+export function sseTurnTransport(turn: SseTurn): TurnTransport {
+  return { open: (_signal, budget) => openSseAttempt(turn, budget) };
+}
+
+// One attempt: the POST with its transport-level retries, the header events, then the
+// body, handed to the engine to read.
+async function* openSseAttempt(
+  turn: SseTurn,
+  budget: RetryBudget,
+): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
+  const { retry, signal, telemetry } = turn;
+  let response: Response | undefined;
+  let connectionRetry = 0;
+  for (let attempt = 1; response === undefined; attempt++) {
+    const outcome = await sendAttempt(turn, attempt + connectionRetry);
+    if (outcome instanceof Response) {
+      response = outcome;
+      break;
     }
-    const delayMs = failure.retryAfterMs !== undefined
-      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
-      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
-    retries++;
-    yield reconnecting(
-      turn,
-      "stream",
-      streamRetry + 1,
-      retry.streamMaxRetries,
+    if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
+      // Waiting for the network: these retries do not use up the request budget.
+      connectionRetry++;
+      attempt--;
+      const delayMs = Math.min(
+        retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+        retry.connectionMaxDelayMs,
+      );
+      yield reconnectingEvent(
+        telemetry,
+        "connection",
+        connectionRetry,
+        Infinity,
+        delayMs,
+        outcome,
+        budget,
+      );
+      await abortableSleep(delayMs, signal);
+      continue;
+    }
+    if (
+      !isRequestRetryable(outcome) || attempt > retry.requestMaxRetries ||
+      budget.used >= budget.max
+    ) throw outcome;
+    const delayMs = retryDelayMs(turn, outcome, attempt);
+    budget.used++;
+    yield reconnectingEvent(
+      telemetry,
+      "request",
+      attempt,
+      retry.requestMaxRetries,
       delayMs,
-      failure,
-      retries,
+      outcome,
+      budget,
     );
     await abortableSleep(delayMs, signal);
   }
-}
-
-function reconnecting(
-  turn: SseTurn,
-  layer: "request" | "stream" | "connection",
-  attempt: number,
-  maxAttempts: number,
-  delayMs: number,
-  error: CodexWireError,
-  retry: number,
-): ResponseEvent {
-  turn.telemetry?.onRetry?.({ layer, attempt, maxAttempts, delayMs, error });
-  const maxRetries = turn.retry.maxRetries;
-  return { type: "reconnecting", layer, attempt, maxAttempts, retry, maxRetries, delayMs, error };
+  turn.onHeaders(response.headers);
+  for (const event of eventsFromResponseHeaders(response.headers)) yield event;
+  const body = new SseBody(turn, response.headers);
+  try {
+    await body.open(response);
+  } catch (error) {
+    body.close();
+    throw error;
+  }
+  return {
+    get completed() {
+      return body.completed;
+    },
+    next: () => body.next(),
+    close() {
+      body.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 // Transport-level retries: every 5xx whatever its body (a 503 "overloaded"
@@ -498,18 +467,4 @@ function idleTimeoutError(): CodexWireError {
 
 function elapsed(started: number): number {
   return performance.now() - started;
-}
-
-// Wraps anything thrown into a CodexWireError; a fired signal always wins.
-function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
-  if (signal?.aborted) {
-    return error instanceof CodexWireError && error.kind === "aborted"
-      ? error
-      : abortedError(signal);
-  }
-  if (error instanceof CodexWireError) return error;
-  return new CodexWireError(
-    `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-    { kind: "stream", retryable: true, cause: error },
-  );
 }

@@ -5,18 +5,22 @@
  * @module
  */
 
-/**
- * A wire event as a plain JSON object: anything with a string `type`.
- *
- * The encoders take any object with a string `type`, such as the events the builders of
- * `response_event_builders.ts` return.
- */
-export interface WireEventLike {
+import type { ResponsesWireEvent } from "../schema/wire_events.ts";
+
+/** A wire event as a plain JSON object with a string `type` and any other fields. */
+export interface JsonWireEvent {
   /** The wire event type, such as `"response.created"`; used as the SSE `event:` name. */
   readonly type: string;
   /** Any other field of the event, written into the `data:` line as JSON. */
   readonly [key: string]: unknown;
 }
+
+/**
+ * What the encoders and the mock servers take as an event: a typed Responses wire event
+ * (what the builders of `response_event_builders.ts` return), or any plain JSON object
+ * with a string `type`.
+ */
+export type WireEventLike = ResponsesWireEvent | JsonWireEvent;
 
 /**
  * Encodes one wire event as an SSE block: `event: <type>\ndata: <json>\n\n`.
