@@ -44,7 +44,7 @@ export interface FinalResponse {
  * ```
  */
 export class ResponseStream implements AsyncIterable<ResponseEvent> {
-  #source: AsyncGenerator<ResponseEvent, void, undefined>;
+  #source: AsyncIterator<ResponseEvent, void, undefined>;
   #consumed = false;
 
   /**
@@ -53,7 +53,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    *
    * @param source The events.
    */
-  constructor(source: AsyncGenerator<ResponseEvent, void, undefined>) {
+  constructor(source: AsyncIterator<ResponseEvent, void, undefined>) {
     this.#source = source;
   }
 

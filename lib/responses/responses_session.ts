@@ -9,6 +9,7 @@ import type { ResponsesRequest } from "./request_body.ts";
 import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { isValidHeaderValue } from "./request_headers.ts";
 import { ResponseStream } from "./response_stream.ts";
+import { flattenBatches } from "./_event_batches.ts";
 import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
 
 /** Options of {@linkcode ResponsesSession.stream}. */
@@ -112,7 +113,7 @@ export class ResponsesSession {
     // Serialised once per response, and encoded again only if the server refused zstd.
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
-    return new ResponseStream(streamSseTurn({
+    return new ResponseStream(flattenBatches(streamSseTurn({
       url: context.url,
       fetch: context.fetch,
       request: async () => {
@@ -140,6 +141,6 @@ export class ResponsesSession {
       telemetry: context.telemetry,
       signal: options.signal,
       passthrough: options.passthrough ?? false,
-    }));
+    })));
   }
 }

@@ -61,14 +61,16 @@ export interface SseTurn {
 
 /**
  * Streams one response, retrying as Codex does. Errors are thrown as
- * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event.
+ * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event. The events
+ * come in batches (those of one network read together), which `flattenBatches` hands out
+ * one by one.
  *
  * @param turn The request and its settings.
- * @returns The events.
+ * @returns The events, in batches.
  */
 export async function* streamSseTurn(
   turn: SseTurn,
-): AsyncGenerator<ResponseEvent, void, undefined> {
+): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
   const { retry, signal } = turn;
   for (let streamRetry = 0;; streamRetry++) {
     let failure: CodexWireError;
@@ -82,17 +84,16 @@ export async function* streamSseTurn(
         }
         if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
         const delayMs = retryDelayMs(turn, outcome, attempt);
-        yield reconnecting(turn, "request", attempt, retry.requestMaxRetries, delayMs, outcome);
+        yield [reconnecting(turn, "request", attempt, retry.requestMaxRetries, delayMs, outcome)];
         await abortableSleep(delayMs, signal);
       }
       turn.onHeaders(response.headers);
-      for (const event of eventsFromResponseHeaders(response.headers)) yield event;
+      yield eventsFromResponseHeaders(response.headers);
       const body = new SseBody(turn);
       try {
         await body.open(response);
         do {
-          const batch = await body.next();
-          for (let i = 0; i < batch.length; i++) yield batch[i];
+          yield await body.next();
         } while (!body.completed);
       } finally {
         body.close();
@@ -108,7 +109,7 @@ export async function* streamSseTurn(
     }
     const delayMs = failure.retryAfterMs ??
       backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
-    yield reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure);
+    yield [reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure)];
     await abortableSleep(delayMs, signal);
   }
 }

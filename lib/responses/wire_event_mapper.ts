@@ -17,6 +17,7 @@ import {
   WIRE_EVENT_FAST_CHECKS,
   WIRE_EVENT_SCHEMAS,
 } from "../schema/_wire_schemas.ts";
+import type { FastCheck } from "../schema/_fast_check.ts";
 import type { ResponseItem } from "../schema/response_item.ts";
 import type { ResponseCompletedWireEvent, WireUsage } from "../schema/wire_events.ts";
 import type { ResponseEvent, TokenUsage } from "./response_event.ts";
@@ -37,6 +38,18 @@ export type WireEventOutcome =
   | { kind: "failed"; error: CodexWireError }
   | { kind: "ignored" }
   | { kind: "invalid"; reason: string };
+
+// Each mapped type's schema and its fast check, found with one lookup per event.
+interface Validator {
+  schema: z.ZodType;
+  fast: FastCheck | undefined;
+}
+const VALIDATORS: ReadonlyMap<string, Validator> = new Map(
+  [...WIRE_EVENT_SCHEMAS].map(([type, schema]) => [
+    type,
+    { schema, fast: WIRE_EVENT_FAST_CHECKS.get(type) },
+  ]),
+);
 
 const MAPPED: WireEventOutcome = { kind: "mapped" };
 const COMPLETED: WireEventOutcome = { kind: "completed" };
@@ -101,14 +114,14 @@ export class WireEventMapper {
       this.#lastServerModel = model;
       out.push({ type: "serverModel", model });
     }
-    const schema = WIRE_EVENT_SCHEMAS.get(event.type);
-    if (schema === undefined) return this.#ignore(event as { type: string }, out);
+    const validator = VALIDATORS.get(event.type);
+    if (validator === undefined) return this.#ignore(event as { type: string }, out);
     // Most events pass a check derived from their schema that builds nothing; the rest
     // (and every invalid one, for its issues) go through zod itself.
-    if (WIRE_EVENT_FAST_CHECKS.get(event.type)?.(event) === true) {
+    if (validator.fast !== undefined && validator.fast(event)) {
       return this.#mapValid(event.type, event, event, out);
     }
-    const parsed = schema.safeParse(event);
+    const parsed = validator.schema.safeParse(event);
     if (!parsed.success) return this.#invalid(event as { type: string }, parsed.error, out);
     return this.#mapValid(event.type, parsed.data, event, out);
   }
