@@ -106,7 +106,9 @@ export class WireEventMapper {
       return { kind: "invalid", reason: "the event is not a JSON object" };
     }
     const event = value as { type?: unknown; [key: string]: unknown };
-    if (typeof event.type !== "string") {
+    // Each field is read once: events of several shapes pass here, so every read is costly.
+    const type = event.type;
+    if (typeof type !== "string") {
       return { kind: "invalid", reason: "the event has no string `type`" };
     }
     const model = serverModelOf(event);
@@ -114,16 +116,16 @@ export class WireEventMapper {
       this.#lastServerModel = model;
       out.push({ type: "serverModel", model });
     }
-    const validator = VALIDATORS.get(event.type);
+    const validator = VALIDATORS.get(type);
     if (validator === undefined) return this.#ignore(event as { type: string }, out);
     // Most events pass a check derived from their schema that builds nothing; the rest
     // (and every invalid one, for its issues) go through zod itself.
     if (validator.fast !== undefined && validator.fast(event)) {
-      return this.#mapValid(event.type, event, event, out);
+      return this.#mapValid(type, event, event, out);
     }
     const parsed = validator.schema.safeParse(event);
     if (!parsed.success) return this.#invalid(event as { type: string }, parsed.error, out);
-    return this.#mapValid(event.type, parsed.data, event, out);
+    return this.#mapValid(type, parsed.data, event, out);
   }
 
   #mapValid(

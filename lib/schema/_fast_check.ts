@@ -6,6 +6,12 @@
 // refuses when the key is missing but not when it holds undefined) gets no fast check, and
 // callers keep using `safeParse`. tests/schema/fast_check_test.ts checks the equivalence
 // on random values with fast-check.
+//
+// The predicate is compiled to one function with `new Function`, as zod compiles its own
+// object parsers: each field read then has its own inline cache, where a generic loop over
+// the fields reads them by a computed key (several times slower on the hot path). Only
+// schema facts reach the source: key names and literal values, written with
+// `JSON.stringify`. Where code generation is not allowed, there is no fast check.
 
 import type { z } from "zod";
 
@@ -34,61 +40,79 @@ function definitionOf(schema: z.ZodType): Definition {
  * @returns The check, or `undefined` when the schema uses something it does not cover.
  */
 export function fastCheckOf(schema: z.ZodType): FastCheck | undefined {
+  const body = statementsOf(schema, "value", { next: 0 });
+  if (body === undefined) return undefined;
+  try {
+    return new Function("value", `"use strict";\n${body}\nreturn true;`) as FastCheck;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Names {
+  next: number;
+}
+
+// Statements that `return false` unless the variable `name` passes `schema`. Each field is
+// read once into a variable of its own, as zod reads it.
+function statementsOf(schema: z.ZodType, name: string, names: Names): string | undefined {
   const definition = definitionOf(schema);
   if (definition.checks !== undefined && definition.checks.length > 0) return undefined;
   switch (definition.type) {
     case "string":
-      return (value) => typeof value === "string";
+      return `if (typeof ${name} !== "string") return false;`;
     case "number":
       // zod's numbers are finite: NaN and the infinities are refused.
-      return (value) => typeof value === "number" && Number.isFinite(value);
+      return `if (typeof ${name} !== "number" || !Number.isFinite(${name})) return false;`;
     case "boolean":
-      return (value) => typeof value === "boolean";
-    case "literal": {
-      const values = definition.values ?? [];
-      if (!values.every((value) => value === null || typeof value !== "object")) return undefined;
-      if (values.length === 1) {
-        const only = values[0];
-        return (value) => value === only;
-      }
-      return (value) => values.includes(value);
-    }
-    case "enum": {
-      const values = new Set(Object.values(definition.entries ?? {}));
-      return (value) => values.has(value);
-    }
+      return `if (typeof ${name} !== "boolean") return false;`;
+    case "literal":
+      return oneOf(name, definition.values ?? []);
+    case "enum":
+      return oneOf(name, Object.values(definition.entries ?? {}));
     case "optional": {
-      const inner = definition.innerType && fastCheckOf(definition.innerType);
-      return inner && ((value) => value === undefined || inner(value));
+      const inner = definition.innerType && statementsOf(definition.innerType, name, names);
+      return inner && `if (${name} !== undefined) {\n${inner}\n}`;
     }
     case "nullable": {
-      const inner = definition.innerType && fastCheckOf(definition.innerType);
-      return inner && ((value) => value === null || inner(value));
+      const inner = definition.innerType && statementsOf(definition.innerType, name, names);
+      return inner && `if (${name} !== null) {\n${inner}\n}`;
     }
     case "object":
-      return objectCheck(definition);
+      return objectStatements(definition, name, names);
   }
   return undefined;
 }
 
-// An object with every field of the shape; other keys are stripped (`z.object`) or
-// kept (`z.looseObject`) by zod, never refused, so they are not looked at. A strict
-// object's catch-all refuses them: no fast check for that.
-function objectCheck(definition: Definition): FastCheck | undefined {
+// Strict equality with one of the values; only strings, finite numbers, booleans and null
+// (written as JSON, so nothing else can reach the source).
+function oneOf(name: string, values: readonly unknown[]): string | undefined {
+  if (values.length === 0) return undefined;
+  const literals: string[] = [];
+  for (const value of values) {
+    const plain = value === null || typeof value === "string" || typeof value === "boolean" ||
+      (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0));
+    if (!plain) return undefined;
+    literals.push(`${name} !== ${JSON.stringify(value)}`);
+  }
+  return `if (${literals.join(" && ")}) return false;`;
+}
+
+// An object (zod's test: any non-null object that is not an array) with every field of the
+// shape. Other keys are stripped (`z.object`) or kept (`z.looseObject`) by zod, never
+// refused, so they are not looked at. A strict object's catch-all refuses them: no fast
+// check for that.
+function objectStatements(definition: Definition, name: string, names: Names): string | undefined {
   const catchall = definition.catchall && definitionOf(definition.catchall).type;
   if (catchall !== undefined && catchall !== "unknown" && catchall !== "any") return undefined;
-  const fields: [string, FastCheck][] = [];
+  const lines = [
+    `if (typeof ${name} !== "object" || ${name} === null || Array.isArray(${name})) return false;`,
+  ];
   for (const [key, field] of Object.entries(definition.shape ?? {})) {
-    const check = fastCheckOf(field);
+    const fieldName = `v${names.next++}`;
+    const check = statementsOf(field, fieldName, names);
     if (check === undefined) return undefined;
-    fields.push([key, check]);
+    lines.push(`const ${fieldName} = ${name}[${JSON.stringify(key)}];`, check);
   }
-  return (value) => {
-    // zod's test for an object: any non-null object that is not an array.
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-    for (let i = 0; i < fields.length; i++) {
-      if (!fields[i][1]((value as Record<string, unknown>)[fields[i][0]])) return false;
-    }
-    return true;
-  };
+  return lines.join("\n");
 }
