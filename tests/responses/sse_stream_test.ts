@@ -467,3 +467,22 @@ Deno.test("a ResponseStream cannot be iterated twice", async () => {
       "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
   });
 });
+
+Deno.test("a large read is decoded in pieces without losing or splitting any event", async () => {
+  // ~190 KB of deltas with 2-, 3- and 4-byte characters, written as one chunk: reads of it
+  // are larger than the client's decode piece, so events and characters cross pieces.
+  const deltas = Array.from({ length: 3000 }, (_, i) => `${i} é東🙂 `.repeat(1 + (i % 5)));
+  const body = encodeSseEvents([
+    createdEvent("resp-big"),
+    ...deltas.map((delta) => outputTextDeltaEvent(delta)),
+    completedEvent("resp-big"),
+  ]);
+  await using server = await startMockResponsesServer({ responses: [{ chunks: [body] }] });
+  const { events, error } = await collect(
+    testClient(server.url).stream({ model: "m", input: "x" }),
+  );
+  assert.equal(error, undefined);
+  const seen = events.flatMap((event) => event.type === "outputTextDelta" ? [event.delta] : []);
+  assert.deepEqual(seen, deltas);
+  assert.equal(events.at(-1)?.type, "completed");
+});
