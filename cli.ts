@@ -36,6 +36,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: async (args, context) =>
       (await import("./lib/cli/responses_command.ts")).runResponsesCommand(args, context),
   },
+  realtime: {
+    usage: "realtime",
+    summary:
+      "Hold a realtime conversation, text or audio (an offline demo without a key or base URL)",
+    help: async () => (await import("./lib/cli/realtime_help.ts")).realtimeHelp(),
+    run: async (args, context) =>
+      (await import("./lib/cli/realtime_command.ts")).runRealtimeCommand(args, context),
+  },
 };
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(["-h", "--help"]);

@@ -1,9 +1,12 @@
 /**
  * codexwire speaks the wire protocols of the Codex client: the OpenAI Responses API
  * streamed over SSE with Codex's completion, error, retry, turn-state and rate-limit
- * semantics, with typed events and one error class.
+ * semantics, with typed events and one error class; and Realtime conversations over
+ * WebSocket in every Codex dialect (`connectRealtime`, `RealtimeConversationManager`) with
+ * PCM16/WAV audio helpers.
  *
- * Test doubles (a scripted SSE server, event builders) live in `@codexwire/codexwire/testing`;
+ * Test doubles (a scripted SSE server, a scripted realtime WebSocket server, event builders)
+ * live in `@codexwire/codexwire/testing`;
  * zstd streams in `@codexwire/codexwire/zstd`.
  *
  * @example Streaming a response from a scripted local server
@@ -36,6 +39,8 @@
 
 export * from "./lib/errors/mod.ts";
 export * from "./lib/ratelimits/mod.ts";
+export * from "./lib/realtime/mod.ts";
+export * from "./lib/audio/mod.ts";
 export * from "./lib/responses/mod.ts";
 export * from "./lib/schema/response_item.ts";
 export * from "./lib/schema/wire_events.ts";

@@ -28,7 +28,8 @@ export function testClient(
   return new ResponsesClient({
     baseUrl,
     apiKey: "sk-test",
-    conversationId: "conv-1",
+    sessionId: "sess-1",
+    threadId: "conv-1",
     // Every wait is bounded, so a regression fails instead of hanging.
     idleTimeoutMs: 10_000,
     ...options,

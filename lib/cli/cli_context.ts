@@ -17,6 +17,8 @@ export interface InputStream {
    * @returns The text.
    */
   readText(): Promise<string>;
+  /** The raw bytes, for commands that stream stdin (lines, audio); absent in some tests. */
+  readonly readable?: ReadableStream<Uint8Array>;
 }
 
 /** The process as a command sees it. */
@@ -34,6 +36,8 @@ export interface CliContext {
    * @returns Its value, or `undefined` when unset.
    */
   env(name: string): string | undefined;
+  /** Standard output as bytes (audio), when the process has one. */
+  readonly stdoutBytes?: { write(bytes: Uint8Array): Promise<number> };
   /** Fires when the user interrupts (Ctrl-C); the command stops and exits with 130. */
   readonly signal?: AbortSignal;
 }
@@ -79,7 +83,11 @@ export function denoCliContext(): CliContext {
     stdin: {
       isTerminal: Deno.stdin.isTerminal(),
       readText: () => new Response(Deno.stdin.readable).text(),
+      get readable(): ReadableStream<Uint8Array> {
+        return Deno.stdin.readable;
+      },
     },
+    stdoutBytes: Deno.stdout,
     env: (name) => Deno.env.get(name),
     signal: interrupt.signal,
   };

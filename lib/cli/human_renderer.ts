@@ -8,6 +8,7 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import { ReasoningHeaderTracker } from "../responses/reasoning_header.ts";
 import type { ResponseEvent, TokenUsage } from "../responses/response_event.ts";
+import { isSameModel } from "../responses/_same_model.ts";
 import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
 import { type OutputStream, type Palette, StatusLine } from "./output.ts";
 import type { ResponseRenderer } from "./response_renderer.ts";
@@ -127,6 +128,14 @@ export class HumanRenderer implements ResponseRenderer {
       case "serverModel":
         this.#serverModel = event.model;
         break;
+      case "modelReroute":
+        await this.#endLines();
+        await this.#stderr.write(
+          `${
+            this.#palette.yellow("warning:")
+          } this request was routed to ${event.serverModel} instead of ${event.requestedModel} (Codex shows this when an account is flagged for potentially high-risk cyber activity; see https://chatgpt.com/cyber)\n`,
+        );
+        break;
       case "rateLimits":
         this.#rateLimits.set(event.snapshot.limitId, event.snapshot);
         break;
@@ -134,9 +143,13 @@ export class HumanRenderer implements ResponseRenderer {
         await this.#endLines();
         const restart = this.#wroteText ? " (the answer starts over)" : "";
         await this.#stderr.write(
-          `${this.#palette.yellow(`reconnecting ${event.attempt}/${event.maxAttempts}`)} in ${
-            formatDelay(event.delayMs)
-          }: ${event.error.message}${restart}\n`,
+          `${
+            this.#palette.yellow(
+              event.layer === "connection"
+                ? `reconnecting ${event.attempt} (waiting for network)`
+                : `reconnecting ${event.attempt}/${event.maxAttempts}`,
+            )
+          } in ${formatDelay(event.delayMs)}: ${event.error.message}${restart}\n`,
         );
         this.#wroteText = false;
         this.#newMessage = false;
@@ -168,7 +181,10 @@ export class HumanRenderer implements ResponseRenderer {
       const line = formatRateLimit(snapshot, nowMs);
       if (line !== undefined) lines.push(line);
     }
-    if (this.#serverModel !== undefined && this.#serverModel !== this.#requestedModel) {
+    if (
+      this.#serverModel !== undefined &&
+      !isSameModel(this.#serverModel, this.#requestedModel)
+    ) {
       lines.push(
         `model: the server used ${this.#serverModel} (${this.#requestedModel} was asked for)`,
       );
@@ -251,6 +267,8 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
       return "set OPENAI_API_KEY to a valid API key (or unset both OPENAI_API_KEY and OPENAI_BASE_URL to replay the offline demo)";
     case "network":
       return `check that ${baseUrl} is right (--base-url, OPENAI_BASE_URL) and reachable`;
+    case "headersTimeout":
+      return "the server took the request but did not answer; try again, or wait longer with --headers-timeout-ms";
     case "idleTimeout":
       return "the server went silent; try again, or wait longer with --idle-timeout-ms";
     case "rateLimited":

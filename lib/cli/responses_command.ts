@@ -7,8 +7,10 @@
 
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
-import { ResponsesClient } from "../responses/responses_client.ts";
+import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
 import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
+import { redactUrl } from "../transport/redact_url.ts";
+import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import {
   type CliContext,
@@ -22,6 +24,7 @@ import { colorEnabled, createPalette } from "./output.ts";
 import { errorLine, JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
 import {
   DEFAULT_BASE_URL,
+  DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MODEL,
   DEFAULT_REASONING_EFFORT,
@@ -51,9 +54,15 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
-  compression: RequestCompression;
+  headersTimeoutMs: number;
+  /** The compression asked for; `undefined` leaves the client's default. */
+  compression: RequestCompression | undefined;
   /** The server to ask, or `undefined` for the offline demo. */
-  online: { baseUrl: string | undefined; apiKey: string | undefined } | undefined;
+  online: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    chatgpt: { accessToken: string; accountId?: string } | undefined;
+  } | undefined;
   /** The offline scenario and why it is used. */
   offline: { scenario: Scenario; reason: string } | undefined;
 }
@@ -112,7 +121,9 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
   await using server = offline === undefined
     ? undefined
     : await startMockResponsesServer({ responses: scenarioToMockResponses(offline.scenario) });
-  const baseUrl = server?.url ?? settings.online?.baseUrl ?? DEFAULT_BASE_URL;
+  const chatgpt = settings.online?.chatgpt;
+  const baseUrl = server?.url ?? settings.online?.baseUrl ??
+    (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL);
   if (offline !== undefined) {
     await context.stderr.write(
       `${
@@ -129,14 +140,19 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       stderr: context.stderr,
       palette,
       requestedModel: settings.request.model,
-      baseUrl,
+      baseUrl: redactUrl(baseUrl),
     });
   const client = new ResponsesClient({
     baseUrl,
-    ...(settings.online?.apiKey === undefined ? {} : { apiKey: settings.online.apiKey }),
+    ...(chatgpt !== undefined
+      ? { auth: { chatgpt } }
+      : settings.online?.apiKey === undefined
+      ? {}
+      : { apiKey: settings.online.apiKey }),
     transport: "sse",
-    compression: settings.compression,
+    ...(settings.compression === undefined ? {} : { compression: settings.compression }),
     idleTimeoutMs: settings.idleTimeoutMs,
+    headersTimeoutMs: settings.headersTimeoutMs,
   });
   try {
     for await (const event of client.stream(settings.request, { signal: context.signal })) {
@@ -180,8 +196,10 @@ async function resolveSettings(
     throw new UsageError(`Unknown transport "${transport}": use --transport sse`);
   }
 
-  const compress = string("compress") ?? "none";
-  if (compress !== "none" && compress !== "zstd" && compress !== "auto") {
+  const compress = string("compress");
+  if (
+    compress !== undefined && compress !== "none" && compress !== "zstd" && compress !== "auto"
+  ) {
     throw new UsageError(`Unknown compression "${compress}": use --compress none, zstd or auto`);
   }
 
@@ -189,6 +207,11 @@ async function resolveSettings(
     string("idle-timeout-ms"),
     "--idle-timeout-ms",
     DEFAULT_IDLE_TIMEOUT_MS,
+  );
+  const headersTimeoutMs = parsePositiveInteger(
+    string("headers-timeout-ms"),
+    "--headers-timeout-ms",
+    DEFAULT_HEADERS_TIMEOUT_MS,
   );
   const reasoning = resolveReasoning(string("reasoning-effort"), string("reasoning-summary"));
   const model = nonEmpty(string("model"), "--model") ?? DEFAULT_MODEL;
@@ -200,6 +223,18 @@ async function resolveSettings(
     "OPENAI_BASE_URL",
   );
   const apiKey = blankToUndefined(context.env("OPENAI_API_KEY"));
+  const accessToken = nonEmpty(string("chatgpt-access-token"), "--chatgpt-access-token") ??
+    blankToUndefined(context.env("CHATGPT_ACCESS_TOKEN"));
+  const accountIdFlag = nonEmpty(string("chatgpt-account-id"), "--chatgpt-account-id");
+  if (accountIdFlag !== undefined && accessToken === undefined) {
+    throw new UsageError(
+      "--chatgpt-account-id needs a ChatGPT access token: pass --chatgpt-access-token or set CHATGPT_ACCESS_TOKEN",
+    );
+  }
+  const accountId = accountIdFlag ?? blankToUndefined(context.env("CHATGPT_ACCOUNT_ID"));
+  const chatgpt = accessToken === undefined
+    ? undefined
+    : { accessToken, ...(accountId === undefined ? {} : { accountId }) };
   const scenarioFlag = string("scenario");
   if (scenarioFlag !== undefined && baseUrlFlag !== undefined) {
     throw new UsageError(
@@ -211,7 +246,7 @@ async function resolveSettings(
   let online: ResponsesSettings["online"];
   if (
     scenarioFlag !== undefined ||
-    (apiKey === undefined && (baseUrlFlag ?? baseUrlEnv) === undefined)
+    (apiKey === undefined && chatgpt === undefined && (baseUrlFlag ?? baseUrlEnv) === undefined)
   ) {
     const name = scenarioFlag ?? DEFAULT_SCENARIO;
     const scenario = await loadScenario(name);
@@ -232,7 +267,7 @@ async function resolveSettings(
         : "--scenario given, so OPENAI_API_KEY and OPENAI_BASE_URL are not used",
     };
   } else {
-    online = { baseUrl: baseUrlFlag ?? baseUrlEnv, apiKey };
+    online = { baseUrl: baseUrlFlag ?? baseUrlEnv, apiKey, chatgpt };
   }
 
   const prompt = await resolvePrompt(positionals, context);
@@ -242,6 +277,7 @@ async function resolveSettings(
     request,
     json: values.json === true,
     idleTimeoutMs,
+    headersTimeoutMs,
     compression: compress,
     online,
     offline,
@@ -293,6 +329,9 @@ function parsePositiveInteger(value: string | undefined, flag: string, fallback:
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0) {
     throw new UsageError(`${flag} must be a positive whole number of milliseconds, got "${value}"`);
   }
+  if (number > MAX_TIMER_MS) {
+    throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS} milliseconds, got "${value}"`);
+  }
   return number;
 }
 
@@ -303,7 +342,7 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `${source} is not a URL: "${value}"; use one such as https://api.openai.com/v1`,
+      `${source} is not a URL: "${redactUrl(value)}"; use one such as https://api.openai.com/v1`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

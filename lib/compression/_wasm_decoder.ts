@@ -9,7 +9,10 @@
  * The build exports no `ZSTD_freeDCtx`, so decoding contexts are never freed: they go
  * back to a pool (reset with `ZSTD_initDStream`) for the next stream when a stream ends,
  * fails, is cancelled or is garbage-collected unfinished, and the pool only grows to the
- * number of streams that decoded at the same time.
+ * number of streams that decoded at the same time. WASM memory never shrinks, and a
+ * context keeps the largest window it ever held (up to 128 MiB): so when the last stream
+ * of an instance ends and its memory grew past {@linkcode RELEASE_HEAP_BYTES}, the whole
+ * instance is dropped (for the garbage collector) and the next stream starts a fresh one.
  *
  * @module
  */
@@ -40,8 +43,29 @@ interface Slot {
 const INPUT_BYTES = 128 * 1024;
 const OUTPUT_BYTES = 128 * 1024;
 
+/** An instance whose memory grew past this is dropped once no stream uses it: 32 MiB. */
+export const RELEASE_HEAP_BYTES = 32 * 1024 * 1024;
+
+/** The contexts of one instance: free ones, and how many streams hold one. */
+interface Pool {
+  idle: Slot[];
+  active: number;
+}
+
 let loading: Promise<ZstdWasmModule> | undefined;
-const idleSlots: Slot[] = [];
+let current: ZstdWasmModule | undefined;
+let wasmBinary: Uint8Array | undefined;
+const pools = new WeakMap<ZstdWasmModule, Pool>();
+
+/**
+ * The memory of the WASM instance new streams would use, in bytes (0 when none is
+ * loaded): for tests and benchmarks of the release rule.
+ *
+ * @returns The size of its memory.
+ */
+export function wasmDecoderHeapBytes(): number {
+  return current?.HEAPU8.length ?? 0;
+}
 
 /**
  * Loads and instantiates the WASM decoder, once per process.
@@ -49,7 +73,11 @@ const idleSlots: Slot[] = [];
  * @returns The Emscripten module.
  */
 export function loadWasmDecoder(): Promise<ZstdWasmModule> {
-  loading ??= instantiate().catch((error) => {
+  loading ??= instantiate().then((module) => {
+    pools.set(module, { idle: [], active: 0 });
+    current = module;
+    return module;
+  }, (error) => {
     loading = undefined;
     throw zstdDecodeError("the WASM zstd decoder failed to load", error);
   });
@@ -61,7 +89,7 @@ async function instantiate(): Promise<ZstdWasmModule> {
     import("zstd-wasm/lib/zstd.js"),
     import("zstd-wasm/lib/binary.js"),
   ]);
-  const wasmBinary = Uint8Array.from(atob(binary.BINARY), (char) => char.charCodeAt(0));
+  wasmBinary ??= Uint8Array.from(atob(binary.BINARY), (char) => char.charCodeAt(0));
   return await factory.default({ wasmBinary }) as ZstdWasmModule;
 }
 
@@ -110,6 +138,19 @@ export class WasmStreamDecoder implements ChunkCoder {
    * @throws {CodexWireError} If the data is not valid zstd.
    */
   push(chunk: Uint8Array): void {
+    for (const output of this.decode(chunk)) this.#onChunk(output);
+  }
+
+  /**
+   * Decodes input one output chunk (at most 128 KiB) at a time: nothing more is decoded
+   * until the caller asks for the next one, so a slow consumer holds one chunk, not the
+   * whole expansion of the input. Stops quietly if the decoder is closed meanwhile.
+   *
+   * @param chunk The next compressed bytes.
+   * @returns The output chunks.
+   * @throws {CodexWireError} If the data is not valid zstd.
+   */
+  *decode(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
     if (this.#closed) throw zstdDecodeError("the decoder is closed");
     const module = this.#module;
     const slot = this.#slot ?? this.#acquire();
@@ -137,7 +178,10 @@ export class WasmStreamDecoder implements ChunkCoder {
         // the header size of a next frame that may never come: not a pending frame.
         if (produced > 0 || heap[words + 2] > consumedBefore) this.#hint = result;
         if (produced > 0) {
-          this.#onChunk(module.HEAPU8.slice(slot.output, slot.output + produced));
+          yield module.HEAPU8.slice(slot.output, slot.output + produced);
+          // Another stream may have grown the memory (replacing the views) meanwhile.
+          if (this.#closed) return;
+          heap = module.HEAPU32;
         }
       } while (heap[words + 2] < piece.length || produced === OUTPUT_BYTES);
     }
@@ -166,7 +210,9 @@ export class WasmStreamDecoder implements ChunkCoder {
 
   /** Takes a context on first input, so a stream that never gets any holds none. */
   #acquire(): Slot {
-    const slot = idleSlots.pop() ?? createSlot(this.#module);
+    const pool = poolOf(this.#module);
+    const slot = pool.idle.pop() ?? createSlot(this.#module);
+    pool.active += 1;
     this.#slot = slot;
     // A stream dropped without close or cancel still gives its context back.
     abandoned.register(this, { module: this.#module, slot }, this);
@@ -178,9 +224,28 @@ const abandoned = new FinalizationRegistry<{ module: ZstdWasmModule; slot: Slot 
   ({ module, slot }) => release(module, slot),
 );
 
+function poolOf(module: ZstdWasmModule): Pool {
+  let pool = pools.get(module);
+  if (pool === undefined) {
+    pool = { idle: [], active: 0 };
+    pools.set(module, pool);
+  }
+  return pool;
+}
+
 function release(module: ZstdWasmModule, slot: Slot): void {
+  const pool = poolOf(module);
+  pool.active -= 1;
+  if (module !== current) return;
+  if (pool.active === 0 && module.HEAPU8.length > RELEASE_HEAP_BYTES) {
+    // WASM memory cannot shrink: let the collector take the whole instance.
+    pool.idle = [];
+    current = undefined;
+    loading = undefined;
+    return;
+  }
   module._ZSTD_initDStream(slot.dctx);
-  idleSlots.push(slot);
+  pool.idle.push(slot);
 }
 
 function createSlot(module: ZstdWasmModule): Slot {

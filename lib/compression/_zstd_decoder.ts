@@ -26,8 +26,11 @@ export interface ZstdDecoderOptions {
    * native engine, which decodes a frame at a time. Streams keep to WASM under `"auto"`.
    */
   wholeInput: boolean;
-  /** Receives each output chunk. */
-  onChunk: (chunk: Uint8Array) => void;
+  /**
+   * Receives each output chunk; a promise it returns is awaited before more is decoded
+   * (a stream's backpressure).
+   */
+  onChunk: (chunk: Uint8Array) => void | Promise<void>;
 }
 
 /**
@@ -45,10 +48,10 @@ export interface ZstdDecoderOptions {
 export async function createZstdDecoder(options: ZstdDecoderOptions): Promise<ChunkCoder> {
   const { maxOutputBytes, onChunk } = options;
   let produced = 0;
-  const emit = (chunk: Uint8Array): void => {
+  const emit = (chunk: Uint8Array): void | Promise<void> => {
     produced += chunk.length;
     if (produced > maxOutputBytes) throw zstdDecodeError(outputTooLargeDetail(maxOutputBytes));
-    onChunk(chunk);
+    return onChunk(chunk);
   };
   const scanner = new FrameScanner({ maxOutputBytes });
   const implementation = options.implementation === "auto" && !options.wholeInput
@@ -59,11 +62,11 @@ export async function createZstdDecoder(options: ZstdDecoderOptions): Promise<Ch
     return new NativeFrameDecoder(zlib, { scanner, maxOutputBytes, onChunk: emit });
   }
   const module = await loadWasmDecoder();
-  const wasm = new WasmStreamDecoder(module, { onChunk: emit });
+  const wasm = new WasmStreamDecoder(module, { onChunk: emit as (chunk: Uint8Array) => void });
   return {
-    push(chunk: Uint8Array): void {
+    async push(chunk: Uint8Array): Promise<void> {
       scanner.scan(chunk);
-      wasm.push(chunk);
+      for (const output of wasm.decode(chunk)) await emit(output);
     },
     finish(): void {
       try {
@@ -89,7 +92,7 @@ class NativeFrameDecoder implements ChunkCoder {
   #zlib: NativeZlib;
   #scanner: FrameScanner;
   #maxOutputBytes: number;
-  #onChunk: (chunk: Uint8Array) => void;
+  #onChunk: (chunk: Uint8Array) => void | Promise<void>;
   #held: Uint8Array[] = [];
   #heldBytes = 0;
   #produced = 0;
@@ -100,7 +103,7 @@ class NativeFrameDecoder implements ChunkCoder {
     options: {
       scanner: FrameScanner;
       maxOutputBytes: number;
-      onChunk: (chunk: Uint8Array) => void;
+      onChunk: (chunk: Uint8Array) => void | Promise<void>;
     },
   ) {
     this.#zlib = zlib;
@@ -109,12 +112,12 @@ class NativeFrameDecoder implements ChunkCoder {
     this.#onChunk = options.onChunk;
   }
 
-  push(chunk: Uint8Array): void {
+  async push(chunk: Uint8Array): Promise<void> {
     for (const segment of this.#scanner.scan(chunk)) {
       if (segment.skippable) continue;
       const bytes = chunk.subarray(segment.start, segment.end);
       if (segment.frameEnds && segment.prefix === undefined && this.#held.length === 0) {
-        this.#decodeFrame(bytes);
+        await this.#decodeFrame(bytes);
         continue;
       }
       if (segment.prefix !== undefined) this.#hold(segment.prefix);
@@ -123,7 +126,7 @@ class NativeFrameDecoder implements ChunkCoder {
         const frame = concatBytes(this.#held);
         this.#held = [];
         this.#heldBytes = 0;
-        this.#decodeFrame(frame);
+        await this.#decodeFrame(frame);
       }
     }
   }
@@ -150,7 +153,7 @@ class NativeFrameDecoder implements ChunkCoder {
     this.#held.push(bytes.slice());
   }
 
-  #decodeFrame(frame: Uint8Array): void {
+  #decodeFrame(frame: Uint8Array): void | Promise<void> {
     this.#frames += 1;
     const budget = this.#maxOutputBytes - this.#produced;
     let output: Uint8Array;
@@ -161,7 +164,7 @@ class NativeFrameDecoder implements ChunkCoder {
     }
     this.#produced += output.length;
     if (output.length > 0) {
-      this.#onChunk(new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
+      return this.#onChunk(new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
     }
   }
 }

@@ -96,6 +96,20 @@ export async function decodeContentEncoding(
 const KNOWN_CODINGS: ReadonlySet<string> = new Set(["zstd", "gzip", "x-gzip", "deflate"]);
 
 /**
+ * How much compressed input `DecompressionStream` gets at a time. It inflates each input
+ * chunk whole before the limit can be checked, and deflate expands at most about 1032:1,
+ * so a 4 KiB step yields at most about 4 MiB: a bomb stops within one step of the limit
+ * instead of inflating its whole body first.
+ */
+const INFLATE_STEP_BYTES = 4 * 1024;
+
+function* inflateSteps(bytes: Uint8Array): Generator<Uint8Array<ArrayBuffer>> {
+  for (let offset = 0; offset < bytes.length; offset += INFLATE_STEP_BYTES) {
+    yield bytes.subarray(offset, offset + INFLATE_STEP_BYTES) as Uint8Array<ArrayBuffer>;
+  }
+}
+
+/**
  * HTTP's `deflate` is zlib-wrapped (RFC 9110 §8.4.1.2), but some senders write raw
  * deflate: zlib when the bytes start with a zlib header, raw deflate otherwise or when
  * that fails (a raw stream can start with bytes that look like a header).
@@ -123,7 +137,7 @@ async function inflateWeb(
   maxOutputBytes: number,
 ): Promise<Uint8Array> {
   const name = format === "gzip" ? "gzip" : "deflate";
-  const reader = ReadableStream.from([bytes as Uint8Array<ArrayBuffer>])
+  const reader = ReadableStream.from(inflateSteps(bytes))
     .pipeThrough(new DecompressionStream(format)).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -44,7 +44,9 @@ export async function zstdDecompress(
     maxOutputBytes: checkMaxOutputBytes(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
     implementation: checkImplementation(options.implementation ?? "auto"),
     wholeInput: true,
-    onChunk: (chunk) => chunks.push(chunk),
+    onChunk: (chunk) => {
+      chunks.push(chunk);
+    },
   });
   try {
     await decoder.push(bytes);

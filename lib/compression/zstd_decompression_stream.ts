@@ -35,7 +35,8 @@ export interface ZstdDecompressionOptions {
  *
  * It takes what the `zstd` CLI and Codex write: several frames in a row, frames without
  * a content size (as `zstd` writes when it reads a pipe), skippable frames. Memory stays
- * bounded by one window plus one block; output stops at `maxOutputBytes`.
+ * bounded by one window plus one block: it decodes at the reader's pace, one 128 KiB
+ * output chunk ahead at most. Output stops at `maxOutputBytes`.
  *
  * Faults error the stream with a `CodexWireError` of `kind: "compression"`
  * whose message starts with `Cannot decompress zstd body:`, the same on both engines:
@@ -79,35 +80,88 @@ export class ZstdDecompressionStream {
     const maxOutputBytes = checkMaxOutputBytes(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     const implementation = checkImplementation(options.implementation ?? "auto");
     let decoder: ChunkCoder | undefined;
-    const transform = new TransformStream<ArrayBuffer | ArrayBufferView, Uint8Array<ArrayBuffer>>({
-      async start(controller): Promise<void> {
-        decoder = await createZstdDecoder({
-          maxOutputBytes,
-          implementation,
-          wholeInput: false,
-          onChunk: (chunk) => controller.enqueue(chunk as Uint8Array<ArrayBuffer>),
-        });
+    let output!: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>;
+    let input!: WritableStreamDefaultController;
+    let cancelled = false;
+    let cancelReason: unknown;
+    let wake: (() => void) | undefined;
+    const wakeUp = (): void => {
+      const resolve = wake;
+      wake = undefined;
+      resolve?.();
+    };
+    const fail = (error: unknown): void => {
+      decoder?.close();
+      if (cancelled) return;
+      try {
+        output.error(error);
+      } catch {
+        // Already closed or errored: the first outcome stands.
+      }
+    };
+    // Backpressure: after each output chunk (at most 128 KiB) decoding waits until the
+    // reader wants more, so a bomb expands at the consumer's pace, not into the queue.
+    const deliver = async (chunk: Uint8Array): Promise<void> => {
+      if (cancelled) throw cancelReason;
+      output.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      while (!cancelled && (output.desiredSize ?? 1) <= 0) {
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+      if (cancelled) throw cancelReason;
+    };
+    this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller): void {
+        output = controller;
       },
-      async transform(chunk): Promise<void> {
+      pull(): void {
+        wakeUp();
+      },
+      cancel(reason): void {
+        cancelled = true;
+        cancelReason = reason ?? new DOMException("The stream was cancelled", "AbortError");
+        decoder?.close();
+        // As a TransformStream does: the writer learns at once that nobody reads.
+        input.error(cancelReason);
+        wakeUp();
+      },
+    }, { highWaterMark: 1 });
+    this.writable = new WritableStream<ArrayBuffer | ArrayBufferView>({
+      async start(controller): Promise<void> {
+        input = controller;
         try {
-          await decoder!.push(toBytes(chunk, "decompress"));
+          decoder = await createZstdDecoder({
+            maxOutputBytes,
+            implementation,
+            wholeInput: false,
+            onChunk: deliver,
+          });
         } catch (error) {
-          decoder!.close();
+          fail(error);
           throw error;
         }
       },
-      async flush(): Promise<void> {
+      async write(chunk): Promise<void> {
+        try {
+          await decoder!.push(toBytes(chunk, "decompress"));
+        } catch (error) {
+          fail(error);
+          throw error;
+        }
+      },
+      async close(): Promise<void> {
         try {
           await decoder!.finish();
+        } catch (error) {
+          fail(error);
+          throw error;
         } finally {
           decoder!.close();
         }
+        if (!cancelled) output.close();
       },
-      cancel(): void {
-        decoder?.close();
+      abort(reason): void {
+        fail(reason);
       },
     });
-    this.readable = transform.readable;
-    this.writable = transform.writable;
   }
 }

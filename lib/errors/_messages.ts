@@ -15,6 +15,12 @@ export const INVALID_REQUEST_MESSAGE = "Invalid request.";
 /** Codex's fallback for a blank `cyber_policy` message (spec §12). */
 export const CYBER_POLICY_MESSAGE =
   "This request has been flagged for possible cybersecurity risk.";
+/** Our fallback for a blank `misalignment_policy_violation` message. */
+export const MISALIGNMENT_POLICY_MESSAGE =
+  "This request was refused under the usage policies: change the request and try again";
+/** Codex's text for an HTTP 403 that Cloudflare blocked. */
+export const CLOUDFLARE_BLOCKED_MESSAGE =
+  "Request blocked by Cloudflare: check your network, VPN or proxy, then try again";
 /** Codex's text for a `response.failed` event without a parseable `error`. */
 export const RESPONSE_FAILED_MESSAGE = "response.failed event received";
 /** Codex's fallback for a `websocket_connection_limit_reached` frame without a message. */

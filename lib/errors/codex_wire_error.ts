@@ -10,7 +10,8 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * What went wrong, as a stable tag to switch on.
  *
  * - `contextWindowExceeded`, `quotaExceeded`, `usageNotIncluded`, `invalidRequest`,
- *   `serverOverloaded`, `cyberPolicy`: the server refused the request (never retried).
+ *   `serverOverloaded`, `cyberPolicy`, `misalignmentPolicyViolation`: the server refused
+ *   the request (never retried).
  * - `usageLimitReached`: a 429 whose body says `usage_limit_reached`; carries `rateLimits`.
  * - `rateLimited`: any other 429 (not retried, as in Codex).
  * - `unauthorized`: a 401; check the API key.
@@ -18,11 +19,15 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `stream`: the event stream broke: early end, bad bytes, `response.failed` of the
  *   generic kind, `response.incomplete`, an answer that is not an event stream.
  * - `idleTimeout`: no event arrived within `idleTimeoutMs`.
+ * - `headersTimeout`: the server took the request but sent no response headers within
+ *   `headersTimeoutMs` (retried like a network failure).
  * - `network`: the request never got an answer (DNS, refused, reset).
  * - `aborted`: the caller's `AbortSignal` fired.
  * - `compression`: a body could not be compressed or decompressed.
  * - `usage`: the library was called in a way it cannot serve (for example a stream
  *   iterated twice).
+ * - `audio`: audio bytes that cannot be used: an odd-length PCM16 payload, a WAV file that
+ *   is not PCM16, an unsupported sample rate.
  */
 export type CodexWireErrorKind =
   | "contextWindowExceeded"
@@ -32,15 +37,18 @@ export type CodexWireErrorKind =
   | "invalidRequest"
   | "serverOverloaded"
   | "cyberPolicy"
+  | "misalignmentPolicyViolation"
   | "rateLimited"
   | "unauthorized"
   | "http"
   | "stream"
   | "idleTimeout"
+  | "headersTimeout"
   | "network"
   | "aborted"
   | "compression"
-  | "usage";
+  | "usage"
+  | "audio";
 
 /** Construction options of {@linkcode CodexWireError}. */
 export interface CodexWireErrorOptions {
@@ -54,10 +62,19 @@ export interface CodexWireErrorOptions {
   status?: number;
   /** The response headers, when there was an HTTP answer. */
   headers?: Headers;
-  /** The response body text, when there was an HTTP answer. */
+  /**
+   * The response body text, when there was an HTTP answer: at most its first 64 KiB
+   * when it was not an event stream (the rest is not read).
+   */
   body?: string;
   /** The server's request id (`x-request-id` / `x-oai-request-id`), when known. */
   requestId?: string;
+  /** The `cf-ray` header of the answer, when there was one. */
+  cfRay?: string;
+  /** The `x-openai-authorization-error` header of the answer, when there was one. */
+  identityAuthorizationError?: string;
+  /** The `error.code` inside the base64 JSON of an `x-error-json` header, when there was one. */
+  identityErrorCode?: string;
   /** The rate-limit snapshot that came with a `usageLimitReached` error. */
   rateLimits?: RateLimitSnapshot;
   /** The plan named by a `usageLimitReached` error. */
@@ -103,6 +120,12 @@ export class CodexWireError extends Error {
   readonly body?: string;
   /** The server's request id, when known. */
   readonly requestId?: string;
+  /** The `cf-ray` header of the answer, when there was one. */
+  readonly cfRay?: string;
+  /** The `x-openai-authorization-error` header of the answer, when there was one. */
+  readonly identityAuthorizationError?: string;
+  /** The `error.code` of the answer's base64 JSON `x-error-json` header, when there was one. */
+  readonly identityErrorCode?: string;
   /** The rate-limit snapshot of a `usageLimitReached` error. */
   readonly rateLimits?: RateLimitSnapshot;
   /** The plan named by a `usageLimitReached` error. */
@@ -128,6 +151,11 @@ export class CodexWireError extends Error {
     if (options.headers !== undefined) this.headers = options.headers;
     if (options.body !== undefined) this.body = options.body;
     if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.cfRay !== undefined) this.cfRay = options.cfRay;
+    if (options.identityAuthorizationError !== undefined) {
+      this.identityAuthorizationError = options.identityAuthorizationError;
+    }
+    if (options.identityErrorCode !== undefined) this.identityErrorCode = options.identityErrorCode;
     if (options.rateLimits !== undefined) this.rateLimits = options.rateLimits;
     if (options.planType !== undefined) this.planType = options.planType;
     if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;

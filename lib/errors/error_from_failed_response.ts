@@ -11,6 +11,7 @@ import {
   CYBER_POLICY_MESSAGE,
   INVALID_REQUEST_MESSAGE,
   messageOr,
+  MISALIGNMENT_POLICY_MESSAGE,
   QUOTA_EXCEEDED_MESSAGE,
   RESPONSE_FAILED_MESSAGE,
   SERVER_OVERLOADED_MESSAGE,
@@ -28,9 +29,10 @@ import { parseRetryDelayMs } from "./parse_retry_delay.ts";
  * | `context_length_exceeded` | `contextWindowExceeded` | no | the server's, else a fallback |
  * | `insufficient_quota` | `quotaExceeded` | no | "Quota exceeded. Check your plan and billing details." |
  * | `usage_not_included` | `usageNotIncluded` | no | the server's, else a fallback |
- * | `invalid_prompt` | `invalidRequest` | no | the server's, else "Invalid request." |
+ * | `invalid_prompt`, `bio_policy` | `invalidRequest` | no | the server's, else "Invalid request." |
  * | `server_is_overloaded`, `slow_down` | `serverOverloaded` | no | "Selected model is at capacity. Please try a different model." |
  * | `cyber_policy` | `cyberPolicy` | no | the server's, else "This request has been flagged for possible cybersecurity risk." |
+ * | `misalignment_policy_violation` | `misalignmentPolicyViolation` | no | the server's, else a fallback |
  * | anything else | `stream` | yes | the server's, else "response.failed event received" |
  *
  * Only `rate_limit_exceeded` sets `retryAfterMs`, read from the message by
@@ -76,6 +78,7 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
         kind: "usageNotIncluded",
       });
     case "invalid_prompt":
+    case "bio_policy":
       return new CodexWireError(messageOr(message, INVALID_REQUEST_MESSAGE), {
         kind: "invalidRequest",
       });
@@ -84,6 +87,10 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
       return new CodexWireError(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
     case "cyber_policy":
       return new CodexWireError(messageOr(message, CYBER_POLICY_MESSAGE), { kind: "cyberPolicy" });
+    case "misalignment_policy_violation":
+      return new CodexWireError(messageOr(message, MISALIGNMENT_POLICY_MESSAGE), {
+        kind: "misalignmentPolicyViolation",
+      });
     default: {
       const retryAfterMs = code === "rate_limit_exceeded" && message
         ? parseRetryDelayMs(message)

@@ -9,8 +9,10 @@ import { parseRateLimitHeadersForLimit } from "../ratelimits/parse_rate_limit_he
 import { CodexWireError, type CodexWireErrorOptions } from "./codex_wire_error.ts";
 import { describeStatus } from "./_http_status_text.ts";
 import {
+  CLOUDFLARE_BLOCKED_MESSAGE,
   INVALID_REQUEST_MESSAGE,
   messageOr,
+  MISALIGNMENT_POLICY_MESSAGE,
   SERVER_OVERLOADED_MESSAGE,
   USAGE_NOT_INCLUDED_MESSAGE,
   WEBSOCKET_CONNECTION_LIMIT_MESSAGE,
@@ -41,17 +43,21 @@ export interface HttpErrorAnswer {
  *
  * | answer | `kind` | retryable |
  * |---|---|---|
- * | JSON body with `error.code` `server_is_overloaded` or `slow_down` (any status) | `serverOverloaded` | no |
+ * | 503, JSON body with `error.code` `server_is_overloaded` or `slow_down` | `serverOverloaded` | no |
+ * | 400 or 403, `error.code` `misalignment_policy_violation` | `misalignmentPolicyViolation` | no |
  * | 400 | `invalidRequest` (message: the body's `error.message`, else the body text) | no |
  * | 401 | `unauthorized` | no |
  * | 429, `error.type` `usage_limit_reached` | `usageLimitReached` | no |
  * | 429, `error.type` `usage_not_included` | `usageNotIncluded` | no |
  * | any other 429 | `rateLimited` (Codex does not retry it) | no |
- * | 5xx | `http` | yes |
+ * | 403 whose body names Cloudflare and "blocked" | `http`, with a hint about the network | no |
+ * | 5xx (a 500 naming `server_is_overloaded` too) | `http` | yes |
  * | anything else | `http` | no |
  *
  * Every error carries `status`, `headers`, `body` and, when the server sent
- * `x-request-id` (or `x-oai-request-id`), `requestId`. A `usageLimitReached` error also
+ * `x-request-id` (or `x-oai-request-id`), `requestId`; likewise `cfRay` from `cf-ray`,
+ * `identityAuthorizationError` from `x-openai-authorization-error`, and
+ * `identityErrorCode` from the `error.code` of the base64 JSON in `x-error-json`. A `usageLimitReached` error also
  * carries `planType` and `resetsAt` from the body, `rateLimits` parsed from the headers
  * for the family named by `x-codex-active-limit` (default `codex`), and `promoMessage`
  * from `x-codex-promo-message`. Messages quote at most 200 characters of the server's
@@ -86,14 +92,21 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
   const error = fieldOf(json, "error");
   const code = stringFieldOf(error, "code");
   const serverMessage = stringFieldOf(error, "message");
-  const requestId = nonBlank(headers.get("x-request-id")) ??
-    nonBlank(headers.get("x-oai-request-id"));
-  const context = { status, headers, body, ...(requestId === undefined ? {} : { requestId }) };
+  const context = { status, headers, body, ...identityDetails(headers) };
   const fail = (message: string, options: Omit<CodexWireErrorOptions, "status">) =>
     new CodexWireError(message, { ...context, ...options });
 
-  if (code === "server_is_overloaded" || code === "slow_down") {
+  // Only a 503 is "overloaded"; a 500 or 429 naming the same codes keeps its status's class.
+  if (status === 503 && (code === "server_is_overloaded" || code === "slow_down")) {
     return fail(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
+  }
+  if ((status === 400 || status === 403) && code === "misalignment_policy_violation") {
+    return fail(messageOr(serverMessage, MISALIGNMENT_POLICY_MESSAGE), {
+      kind: "misalignmentPolicyViolation",
+    });
+  }
+  if (status === 403 && /cloudflare/i.test(body) && /blocked/i.test(body)) {
+    return fail(CLOUDFLARE_BLOCKED_MESSAGE, { kind: "http" });
   }
   if (status === 400) {
     return fail(messageOr(serverMessage, excerptOf(body) ?? INVALID_REQUEST_MESSAGE), {
@@ -230,6 +243,40 @@ function headersFromJson(values: Record<string, unknown>): Headers {
     }
   }
   return headers;
+}
+
+/** The request id and the identity/auth diagnostics a failed answer's headers carry. */
+function identityDetails(headers: Headers): {
+  requestId?: string;
+  cfRay?: string;
+  identityAuthorizationError?: string;
+  identityErrorCode?: string;
+} {
+  const requestId = nonBlank(headers.get("x-request-id")) ??
+    nonBlank(headers.get("x-oai-request-id"));
+  const cfRay = nonBlank(headers.get("cf-ray"));
+  const identityAuthorizationError = nonBlank(headers.get("x-openai-authorization-error"));
+  const identityErrorCode = errorCodeOfErrorJson(headers.get("x-error-json"));
+  return {
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(cfRay === undefined ? {} : { cfRay }),
+    ...(identityAuthorizationError === undefined ? {} : { identityAuthorizationError }),
+    ...(identityErrorCode === undefined ? {} : { identityErrorCode }),
+  };
+}
+
+/** `error.code` of a base64-encoded JSON header value; `undefined` when it has none. */
+function errorCodeOfErrorJson(value: string | null): string | undefined {
+  const encoded = nonBlank(value);
+  if (encoded === undefined) return undefined;
+  let text: string;
+  try {
+    const binary = atob(encoded);
+    text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+  return nonBlank(stringFieldOf(fieldOf(parseJson(text), "error"), "code"));
 }
 
 function parseJson(text: string): unknown {

@@ -7,15 +7,29 @@ import type { ResponseEvent } from "./response_event.ts";
 
 type Batches = AsyncGenerator<readonly ResponseEvent[], void, undefined>;
 
+/** Options of {@linkcode flattenBatches}. */
+export interface FlattenBatchesOptions {
+  /**
+   * Stops the work behind the source at once (aborts its request), as the `cancel` of
+   * `ResponseStream` does: called when the iteration is left early, so that a pull still
+   * waiting on the source settles at once, as done.
+   */
+  cancel?: () => void;
+}
+
 /**
  * The events of `source`, in order. Leaving early (`return()`) or `throw()` is passed on to
  * the source, so a generator's `finally` (releasing its connection) runs as before.
  *
  * @param source The batches.
+ * @param options How to stop the source's work at once.
  * @returns An iterator of single events.
  */
-export function flattenBatches(source: Batches): AsyncIterator<ResponseEvent, void, undefined> {
-  return new BatchIterator(source);
+export function flattenBatches(
+  source: Batches,
+  options: FlattenBatchesOptions = {},
+): AsyncIterator<ResponseEvent, void, undefined> {
+  return new BatchIterator(source, options.cancel);
 }
 
 class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
@@ -25,8 +39,12 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
   // A pull of the next batch in flight: later calls wait for it, keeping their order.
   #pulling: Promise<IteratorResult<ResponseEvent, void>> | undefined;
 
-  constructor(source: Batches) {
+  #cancel: (() => void) | undefined;
+  #cancelled = false;
+
+  constructor(source: Batches, cancel: (() => void) | undefined) {
     this.#source = source;
+    this.#cancel = cancel;
   }
 
   next(): Promise<IteratorResult<ResponseEvent, void>> {
@@ -45,6 +63,10 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
   async return(): Promise<IteratorResult<ResponseEvent, void>> {
     this.#batch = [];
     this.#index = 0;
+    // A generator queues `return()` behind a pending `next()`; cancelling first makes that
+    // pull settle at once, as done, rather than after data or the idle timeout.
+    this.#cancelled = true;
+    this.#cancel?.();
     return this.#take(await this.#source.return(undefined));
   }
 
@@ -63,7 +85,14 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
   }
 
   async #pull(): Promise<IteratorResult<ResponseEvent, void>> {
-    return this.#take(await this.#source.next());
+    let result: IteratorResult<readonly ResponseEvent[], void>;
+    try {
+      result = await this.#source.next();
+    } catch (error) {
+      if (this.#cancelled) return { done: true, value: undefined };
+      throw error;
+    }
+    return this.#take(result);
   }
 
   // The first event of what the source gave, pulling again past empty batches.

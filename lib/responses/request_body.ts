@@ -8,7 +8,7 @@ import { type ResponseItem, serializeInputItem, userMessage } from "../schema/re
 
 /** Reasoning settings. */
 export interface ReasoningOptions {
-  /** `minimal`, `low`, `medium`, `high`, … */
+  /** `minimal`, `low`, `medium`, `high`, … (`ultra` is sent as `max`, as Codex does). */
   effort?: string;
   /** `auto`, `concise`, `detailed`, or `none` (which omits the field). */
   summary?: string;
@@ -34,15 +34,18 @@ export interface ResponsesRequest {
   tools?: readonly Record<string, unknown>[];
   /** Whether the model may call tools in parallel. @default true */
   parallelToolCalls?: boolean;
-  /** Reasoning settings, or `null` for models without reasoning summaries. @default null */
+  /**
+   * Reasoning settings. The body always carries a `reasoning` object, as Codex sends it
+   * today: `null` or leaving this out sends `{}`.
+   */
   reasoning?: ReasoningOptions | null;
-  /** Whether the server stores the response. @default false (true for Azure) */
+  /** Whether the server stores the response. Codex always sends `false`. @default false */
   store?: boolean;
-  /** What to include; defaults to encrypted reasoning when `reasoning` is set. */
+  /** What to include. @default {["reasoning.encrypted_content"]} */
   include?: readonly string[];
   /** `priority` for Fast, or another tier name; omitted when unset. */
   serviceTier?: string;
-  /** The prompt cache key; defaults to the client's conversation id. */
+  /** The prompt cache key; defaults to the client's session id. */
   promptCacheKey?: string;
   /** Output verbosity: `low`, `medium` or `high`. */
   verbosity?: "low" | "medium" | "high";
@@ -54,17 +57,17 @@ export interface ResponsesRequest {
 
 /** Options of {@linkcode buildResponsesBody}. */
 export interface BuildResponsesBodyOptions {
-  /** The default prompt cache key (the conversation id). */
+  /** The default prompt cache key (the session id). */
   promptCacheKey: string;
-  /** Whether the endpoint is Azure (then `store` defaults to true and ids are kept). */
-  azure?: boolean;
+  /** String pairs sent as `client_metadata` (left out when absent). */
+  clientMetadata?: Record<string, string>;
 }
 
 /**
- * Builds the JSON body of a streaming `POST /responses` (spec §1.2): `tool_choice: "auto"`,
- * `stream: true`, `reasoning` always present (`null` when unset), `include` with encrypted
- * reasoning when reasoning is on, `store` false except on Azure, item ids dropped and
- * `phase` kept on replayed items.
+ * Builds the JSON body of a streaming `POST /responses` as Codex sends it today:
+ * `tool_choice: "auto"`, `stream: true`, `reasoning` always an object, `include` always
+ * `["reasoning.encrypted_content"]`, `store: false`, replayed items with `<prefix>_<suffix>`
+ * ids kept (other ids dropped) and their `phase` kept, and `client_metadata` when given.
  *
  * @param request What to ask for.
  * @param options The conversation-wide defaults.
@@ -92,12 +95,9 @@ export function buildResponsesBody(
   request: ResponsesRequest,
   options: BuildResponsesBodyOptions,
 ): Record<string, unknown> {
-  const azure = options.azure ?? false;
-  const store = request.store ?? azure;
-  const keepIds = azure && store;
   const input = typeof request.input === "string"
     ? [userMessage(request.input)]
-    : request.input.map((item) => serializeInputItem(item, { keepIds }));
+    : request.input.map((item) => serializeInputItem(item));
   const reasoning = toReasoning(request.reasoning);
   const body: Record<string, unknown> = { model: request.model };
   if (request.instructions !== undefined && request.instructions !== "") {
@@ -108,20 +108,23 @@ export function buildResponsesBody(
   body.tool_choice = "auto";
   body.parallel_tool_calls = request.parallelToolCalls ?? true;
   body.reasoning = reasoning;
-  body.store = store;
+  body.store = request.store ?? false;
   body.stream = true;
-  body.include = request.include ?? (reasoning === null ? [] : ["reasoning.encrypted_content"]);
+  body.include = request.include ?? ["reasoning.encrypted_content"];
   if (request.serviceTier !== undefined) body.service_tier = request.serviceTier;
   body.prompt_cache_key = request.promptCacheKey ?? options.promptCacheKey;
   const text = toText(request);
   if (text !== undefined) body.text = text;
+  if (options.clientMetadata !== undefined) body.client_metadata = options.clientMetadata;
   return request.extra === undefined ? body : { ...body, ...request.extra };
 }
 
-function toReasoning(reasoning: ReasoningOptions | null | undefined): ReasoningOptions | null {
-  if (reasoning === undefined || reasoning === null) return null;
+function toReasoning(reasoning: ReasoningOptions | null | undefined): ReasoningOptions {
   const out: ReasoningOptions = {};
-  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
+  if (reasoning === undefined || reasoning === null) return out;
+  if (reasoning.effort !== undefined) {
+    out.effort = reasoning.effort === "ultra" ? "max" : reasoning.effort;
+  }
   if (reasoning.summary !== undefined && reasoning.summary !== "none") {
     out.summary = reasoning.summary;
   }
@@ -153,7 +156,8 @@ const AZURE_URL_MARKERS: readonly string[] = [
 ];
 
 /**
- * Whether a base URL is an Azure Responses endpoint (spec §1.2).
+ * Whether a base URL is an Azure Responses endpoint. Codex no longer treats them apart
+ * (`store` is false and ids follow the same rule everywhere); kept for callers that do.
  *
  * @param baseUrl The provider's base URL.
  * @returns `true` for Azure.

@@ -54,44 +54,96 @@ export interface DefaultUserAgentOptions {
 /** The default `originator` header, as Codex sends it. */
 export const DEFAULT_ORIGINATOR = "codex_cli_rs";
 
+const OS_NAMES: Readonly<Record<string, string>> = {
+  linux: "Linux",
+  darwin: "Mac OS",
+  windows: "Windows",
+};
+
 /**
- * The default `User-Agent`: `<originator>/<version> (<os>; <arch>) codexwire`, with an
- * optional ` (<suffix>)`; characters outside printable ASCII become `_`.
+ * The default `User-Agent` in Codex's shape,
+ * `<originator>/<version> (<os> <os-version>; <arch>) <terminal>`, with codexwire's
+ * version and `codexwire` in the terminal slot, and an optional ` (<suffix>)`. The OS
+ * version is read only when the `sys` permission for it is already granted (`unknown`
+ * otherwise). Like Codex, the value is sanitized (characters outside printable ASCII
+ * become `_`) only when it is not a valid header value as it stands.
  *
  * @param options The originator and suffix.
- * @returns The header value.
+ * @returns The header value, ready for `Headers` (UTF-8 bytes as a byte string).
  *
  * @example Usage
  * ```ts
  * import { defaultUserAgent } from "./request_headers.ts";
  * import assert from "node:assert/strict";
  *
- * assert.match(defaultUserAgent({ suffix: "ü" }), /^codex_cli_rs\/\S+ \(\w+; \w+\) codexwire \(_\)$/);
+ * assert.match(defaultUserAgent(), /^codex_cli_rs\/\S+ \([^;]+ \S+; \w+\) codexwire$/);
+ * assert.match(defaultUserAgent({ suffix: "a\nb" }), / \(a_b\)$/);
  * ```
  */
 export function defaultUserAgent(options: DefaultUserAgentOptions = {}): string {
   const originator = options.originator ?? DEFAULT_ORIGINATOR;
-  const base = `${originator}/${VERSION} (${Deno.build.os}; ${Deno.build.arch}) codexwire`;
+  const os = OS_NAMES[Deno.build.os] ?? Deno.build.os;
+  const arch = Deno.build.arch === "aarch64" ? "arm64" : Deno.build.arch;
+  const base = `${originator}/${VERSION} (${os} ${osRelease()}; ${arch}) codexwire`;
   const value = options.suffix === undefined ? base : `${base} (${options.suffix})`;
-  return value.replace(/[^\x20-\x7e]/g, "_");
+  return toHeaderValue(value) ?? value.replace(/[^\x20-\x7e]/g, "_");
 }
 
+function osRelease(): string {
+  try {
+    const state = Deno.permissions.querySync({ name: "sys", kind: "osRelease" }).state;
+    return state === "granted" ? Deno.osRelease() : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+// deno-lint-ignore no-control-regex
+const INVALID_HEADER_CHAR_REGEXP = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 /**
- * Whether a value can be sent as an HTTP header value (visible ASCII, spaces and tabs):
- * Codex omits `x-codex-turn-metadata` when it is not.
+ * Whether text can be sent as an HTTP header value: any text without control characters
+ * (tab allowed) or DEL. Characters beyond ASCII are fine: they go out as their UTF-8
+ * bytes, as Codex sends them.
  *
  * @param value The candidate value.
- * @returns `true` when it is valid header text.
+ * @returns `true` when it can be sent.
  *
  * @example Usage
  * ```ts
  * import { isValidHeaderValue } from "./request_headers.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(isValidHeaderValue('{"turn_id":"t1"}'), true);
+ * assert.equal(isValidHeaderValue('{"cwd":"/home/zoé"}'), true);
  * assert.equal(isValidHeaderValue("line\nbreak"), false);
  * ```
  */
 export function isValidHeaderValue(value: string): boolean {
-  return /^[\t\x20-\x7e]*$/.test(value);
+  return !INVALID_HEADER_CHAR_REGEXP.test(value);
+}
+
+/**
+ * Text as a header value for `Headers`: its UTF-8 bytes, one character per byte (what
+ * `fetch` sends byte for byte), or `undefined` when the text holds control characters.
+ *
+ * @param value The text.
+ * @returns The byte string, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { toHeaderValue } from "./request_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(toHeaderValue("é"), "\u00c3\u00a9");
+ * assert.equal(toHeaderValue("plain"), "plain");
+ * assert.equal(toHeaderValue("a\u0000b"), undefined);
+ * ```
+ */
+export function toHeaderValue(value: string): string | undefined {
+  if (!isValidHeaderValue(value)) return undefined;
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  let out = "";
+  for (const byte of new TextEncoder().encode(value)) out += String.fromCharCode(byte);
+  return out;
 }

@@ -20,6 +20,8 @@ export interface TokenUsage {
   reasoningOutputTokens: number;
   /** All tokens. */
   totalTokens: number;
+  /** Input tokens written to the prompt cache; present only when the server reported it. */
+  cacheWriteTokens?: number;
 }
 
 /** The server created the response. */
@@ -82,6 +84,77 @@ export interface ReasoningContentDeltaEvent {
   contentIndex: number;
 }
 
+/** A reasoning summary part is complete, with its whole text. */
+export interface ReasoningSummaryDoneEvent {
+  /** The tag. */
+  type: "reasoningSummaryDone";
+  /** The reasoning item's id. */
+  itemId: string;
+  /** The whole text of the part. */
+  text: string;
+  /** Which summary part. */
+  summaryIndex: number;
+}
+
+/** Input was streamed into a custom tool call. */
+export interface ToolCallInputDeltaEvent {
+  /** The tag. */
+  type: "toolCallInputDelta";
+  /** The tool-call item's id (the call id when the server sent no item id). */
+  itemId: string;
+  /** The call id, when the server sent one. */
+  callId?: string;
+  /** The input added. */
+  delta: string;
+}
+
+/**
+ * The server recommends verifications for this account (from a `response.metadata`
+ * event's `metadata.openai_verification_recommendation`), such as
+ * `trusted_access_for_cyber`. Values are deduplicated; unknown ones are dropped.
+ */
+export interface ModelVerificationsEvent {
+  /** The tag. */
+  type: "modelVerifications";
+  /** The recommended verifications, as the wire names them. */
+  verifications: string[];
+}
+
+/**
+ * The server holds output back for a safety check (a top-level `safety_buffering`
+ * object on any event, or a `response.metadata` event whose `metadata.type` is
+ * `safety_buffering`); emitted beside the event that carried it.
+ */
+export interface SafetyBufferingEvent {
+  /** The tag. */
+  type: "safetyBuffering";
+  /** The use cases the server named. */
+  useCases: string[];
+  /** The reasons the server named. */
+  reasons: string[];
+  /** Whether the server's `x-codex-safety-buffering-enabled` header said `true`. */
+  showBufferingUi: boolean;
+  /**
+   * A faster model to retry with: the notice's `retry_model`, else the
+   * `x-codex-safety-buffering-faster-model` header.
+   */
+  fasterModel?: string;
+}
+
+/**
+ * The server served another model than the one asked for (ignoring ASCII case). Emitted
+ * at most once per turn (`ResponsesSession`), right after the `serverModel` event that
+ * revealed it, whether the model came from the answer's headers or from the stream.
+ */
+export interface ModelRerouteEvent {
+  /** The tag. */
+  type: "modelReroute";
+  /** The model the request asked for. */
+  requestedModel: string;
+  /** The model the server reported. */
+  serverModel: string;
+}
+
 /** The response completed; nothing follows. */
 export interface CompletedEvent {
   /** The tag. */
@@ -133,11 +206,15 @@ export interface ServerReasoningIncludedEvent {
 export interface ReconnectingEvent {
   /** The tag. */
   type: "reconnecting";
-  /** `request` for a retry before any answer, `stream` for a retry of the whole response. */
-  layer: "request" | "stream";
+  /**
+   * `request` for a retry before any answer, `stream` for a retry of the whole response,
+   * `connection` for a retry after a connection failure with
+   * `retry.connectionRetries: "unbounded"` (waiting for the network).
+   */
+  layer: "request" | "stream" | "connection";
   /** Which retry this is, from 1. */
   attempt: number;
-  /** How many retries this layer allows. */
+  /** How many retries this layer allows (`Infinity` for unbounded connection retries). */
   maxAttempts: number;
   /** How long the client waits before it, in milliseconds. */
   delayMs: number;
@@ -166,6 +243,11 @@ export type ResponseEvent =
   | ReasoningSummaryDeltaEvent
   | ReasoningSummaryPartAddedEvent
   | ReasoningContentDeltaEvent
+  | ReasoningSummaryDoneEvent
+  | ToolCallInputDeltaEvent
+  | ModelVerificationsEvent
+  | SafetyBufferingEvent
+  | ModelRerouteEvent
   | CompletedEvent
   | ServerModelEvent
   | RateLimitsEvent

@@ -31,6 +31,16 @@ export interface FinalResponse {
   rateLimits: Record<string, RateLimitSnapshot>;
 }
 
+/** Options of the {@linkcode ResponseStream} constructor. */
+export interface ResponseStreamOptions {
+  /**
+   * Stops the work behind the source at once (aborts its request). Called when the
+   * iteration is left early, even while a `next()` is still waiting, so leaving never
+   * waits for data or a timeout.
+   */
+  cancel?: () => void;
+}
+
 /**
  * An `AsyncIterable` of {@linkcode ResponseEvent}s for one response. Iterate it once:
  * leaving the loop early (`break`, `return`, a throw) cancels the request and releases
@@ -45,6 +55,8 @@ export interface FinalResponse {
  */
 export class ResponseStream implements AsyncIterable<ResponseEvent> {
   #source: AsyncIterator<ResponseEvent, void, undefined>;
+  #cancel: (() => void) | undefined;
+  #cancelled = false;
   #consumed = false;
 
   /**
@@ -52,9 +64,14 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * `ResponsesSession.stream()`.
    *
    * @param source The events.
+   * @param options How to stop the source's work at once.
    */
-  constructor(source: AsyncIterator<ResponseEvent, void, undefined>) {
+  constructor(
+    source: AsyncIterator<ResponseEvent, void, undefined>,
+    options: ResponseStreamOptions = {},
+  ) {
     this.#source = source;
+    this.#cancel = options.cancel;
   }
 
   /**
@@ -71,7 +88,26 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
       );
     }
     this.#consumed = true;
-    return this.#source;
+    const source = this.#source;
+    if (this.#cancel === undefined) return source;
+    // A generator queues `return()` behind a pending `next()`; cancelling first makes that
+    // `next()` settle at once, as done, rather than after data or the idle timeout.
+    return {
+      next: async () => {
+        try {
+          return await source.next();
+        } catch (error) {
+          if (this.#cancelled) return { done: true, value: undefined };
+          throw error;
+        }
+      },
+      return: async () => {
+        this.#cancelled = true;
+        this.#cancel?.();
+        return await source.return?.(undefined) ?? { done: true, value: undefined };
+      },
+      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
+    };
   }
 
   /**

@@ -6,8 +6,9 @@
  */
 
 import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
-import { buildResponsesBody, isAzureBaseUrl, type ResponsesRequest } from "./request_body.ts";
+import { buildResponsesBody, type ResponsesRequest } from "./request_body.ts";
 import { DEFAULT_ORIGINATOR, defaultUserAgent, mergeRequestHeaders } from "./request_headers.ts";
+import { uuidV7 } from "./_uuid_v7.ts";
 import type { ResponseStream } from "./response_stream.ts";
 import { RequestBodyEncoder, type RequestCompression } from "./request_compression.ts";
 import {
@@ -18,14 +19,42 @@ import {
 } from "./responses_session.ts";
 import type { RetryOptions } from "./sse_turn.ts";
 import { DEFAULT_MAX_EVENT_SIZE } from "../sse/sse_decoder.ts";
+import { checkDelayMs, checkTimeoutMs } from "../transport/timeout.ts";
+
+/** A ChatGPT sign-in: the access token and account id a Codex login holds. */
+export interface ChatGptAuth {
+  /** The ChatGPT access token, sent as `Authorization: Bearer <accessToken>`. */
+  accessToken: string;
+  /** The ChatGPT account id, sent as `ChatGPT-Account-ID`. */
+  accountId?: string;
+}
+
+/** How the client signs in, besides a plain `apiKey`. */
+export interface ResponsesAuth {
+  /**
+   * Sign in as a ChatGPT user, as Codex does after "Sign in with ChatGPT": the base URL
+   * defaults to `https://chatgpt.com/backend-api/codex`, the account id goes out as
+   * `ChatGPT-Account-ID`, and request bodies are zstd-compressed unless `compression`
+   * says otherwise.
+   */
+  chatgpt: ChatGptAuth;
+}
+
+/** The base URL of the ChatGPT backend that Codex uses after a ChatGPT sign-in. */
+export const CHATGPT_BASE_URL = "https://chatgpt.com/backend-api/codex";
 
 /** Options of {@linkcode ResponsesClient}. */
 export interface ResponsesClientOptions {
-  /** The API base; requests go to `<baseUrl>/responses`. @default {"https://api.openai.com/v1"} */
+  /**
+   * The API base; requests go to `<baseUrl>/responses`.
+   * @default {"https://api.openai.com/v1", or CHATGPT_BASE_URL with auth.chatgpt}
+   */
   baseUrl?: string;
   /** The API key, sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
-  /** The ChatGPT account id, sent as `ChatGPT-Account-ID`. */
+  /** Sign in with a ChatGPT access token instead of an API key (set one of them, not both). */
+  auth?: ResponsesAuth;
+  /** The ChatGPT account id, sent as `ChatGPT-Account-ID` (`auth.chatgpt.accountId` wins). */
   accountId?: string;
   /** Provider headers; per-session and per-request headers win over them. */
   headers?: HeadersInit;
@@ -37,23 +66,45 @@ export interface ResponsesClientOptions {
    * Request-body compression: `zstd` (level 3, `Content-Encoding: zstd`), `auto` (only
    * bodies of at least `compressionThresholdBytes`), or `none`. After a 415, or a 400 that
    * names the encoding, the request is sent again plain and the client stops compressing.
-   * @default {"none"}
+   * @default {"zstd" with auth.chatgpt, else "none"}
    */
   compression?: RequestCompression;
   /** The smallest body `compression: "auto"` compresses, in bytes. @default 8192 */
   compressionThresholdBytes?: number;
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
-  /** How long to wait for each event before failing with `idleTimeout`. @default 300000 */
+  /**
+   * How long to wait for each event (and each chunk of a body that is not an event
+   * stream) before failing with `idleTimeout`: up to 2147483647, or `Infinity` for no
+   * timeout. @default 300000
+   */
   idleTimeoutMs?: number;
+  /**
+   * How long to wait for response headers, from sending the request, before failing with
+   * a retryable `headersTimeout`: up to 2147483647, or `Infinity` for no timeout.
+   * @default 60000
+   */
+  headersTimeoutMs?: number;
   /** The most characters one SSE event may hold. @default {64 * 1024 * 1024} */
   maxEventSize?: number;
   /** Telemetry hooks, called beside the LogTape logging of {@linkcode logTelemetry}. */
   telemetry?: Telemetry;
   /** The fetch to use (for proxies, tests, recording). @default {globalThis.fetch} */
   fetch?: typeof fetch;
-  /** The conversation id: `session_id`, `x-client-request-id`, `prompt_cache_key`. @default {crypto.randomUUID()} */
+  /**
+   * The session id: the `session-id` header, `client_metadata.session_id` and the
+   * `prompt_cache_key`. @default {a new UUIDv7}
+   */
+  sessionId?: string;
+  /**
+   * The thread id: the `thread-id` and `x-client-request-id` headers, the thread part of
+   * `x-codex-window-id`, `client_metadata.thread_id`. @default {conversationId, else a new UUIDv7}
+   */
+  threadId?: string;
+  /** @deprecated Use `threadId`; read as the thread id when `threadId` is not given. */
   conversationId?: string;
+  /** An installation id, sent as `client_metadata["x-codex-installation-id"]`. */
+  installationId?: string;
   /** The `originator` header. @default {"codex_cli_rs"} */
   originator?: string;
   /** Enabled experimental features, sent comma-joined as `x-codex-beta-features`. */
@@ -62,12 +113,13 @@ export interface ResponsesClientOptions {
   subagent?: string;
   /** A residency requirement, sent as `x-openai-internal-codex-residency`. */
   residency?: string;
-  /** Whether the endpoint is Azure (store on, ids kept). @default {detected from baseUrl} */
-  azure?: boolean;
 }
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const MAX_RETRIES = 100;
+const OWNER = "ResponsesClient";
+/** The default of `headersTimeoutMs`: one minute. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /**
  * A Responses API client over HTTP + SSE with the Codex client's behaviour: request shape
@@ -86,7 +138,13 @@ const MAX_RETRIES = 100;
  * ```
  */
 export class ResponsesClient {
-  /** The conversation id this client sends. */
+  /** The base URL requests go to (`<baseUrl>/responses`). */
+  readonly baseUrl: string;
+  /** The session id this client sends. */
+  readonly sessionId: string;
+  /** The thread id this client sends. */
+  readonly threadId: string;
+  /** The thread id (the name this property had before session and thread ids split). */
   readonly conversationId: string;
   #context: SessionContext;
 
@@ -95,20 +153,37 @@ export class ResponsesClient {
    *
    * @param options Where to connect and how.
    * @throws {RangeError} When a numeric option is out of range.
+   * @throws {TypeError} When both `apiKey` and `auth.chatgpt` are set, or the ChatGPT
+   * access token is empty.
    */
   constructor(options: ResponsesClientOptions = {}) {
-    const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    if (!(idleTimeoutMs > 0)) {
-      throw new RangeError(
-        `Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds, got ${idleTimeoutMs}`,
-      );
-    }
+    const idleTimeoutMs = checkTimeoutMs(OWNER, "idleTimeoutMs", options.idleTimeoutMs ?? 300_000);
+    const headersTimeoutMs = checkTimeoutMs(
+      OWNER,
+      "headersTimeoutMs",
+      options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    );
     const retry = resolveRetry(options.retry ?? {});
-    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const chatgpt = options.auth?.chatgpt;
+    if (chatgpt !== undefined) {
+      if (options.apiKey !== undefined) {
+        throw new TypeError(
+          "Cannot create ResponsesClient: set apiKey or auth.chatgpt, not both",
+        );
+      }
+      if (typeof chatgpt.accessToken !== "string" || chatgpt.accessToken.trim() === "") {
+        throw new TypeError(
+          "Cannot create ResponsesClient: auth.chatgpt.accessToken must be a non-empty string",
+        );
+      }
+    }
+    const baseUrl =
+      (options.baseUrl ?? (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL))
+        .replace(/\/+$/, "");
     const query = Object.entries(options.queryParams ?? {}).map(([k, v]) => `${k}=${v}`).join("&");
     const url = `${baseUrl}/responses${query === "" ? "" : `?${query}`}`;
-    const conversationId = options.conversationId ?? crypto.randomUUID();
-    const azure = options.azure ?? isAzureBaseUrl(baseUrl);
+    const threadId = options.threadId ?? options.conversationId ?? uuidV7();
+    const sessionId = options.sessionId ?? uuidV7();
     const originator = options.originator ?? DEFAULT_ORIGINATOR;
     const defaults: Record<string, string> = {
       originator,
@@ -117,39 +192,60 @@ export class ResponsesClient {
     if (options.residency !== undefined) {
       defaults["x-openai-internal-codex-residency"] = options.residency;
     }
-    const conversationHeaders: Record<string, string> = {
-      session_id: conversationId,
-      "x-client-request-id": conversationId,
-    };
-    if (options.subagent !== undefined) conversationHeaders["x-openai-subagent"] = options.subagent;
-    if (options.betaFeatures !== undefined && options.betaFeatures.length > 0) {
-      conversationHeaders["x-codex-beta-features"] = options.betaFeatures.join(",");
-    }
-    const { apiKey, accountId } = options;
-    this.conversationId = conversationId;
+    const { subagent, installationId } = options;
+    const betaFeatures = options.betaFeatures !== undefined && options.betaFeatures.length > 0
+      ? options.betaFeatures.join(",")
+      : undefined;
+    const bearer = chatgpt?.accessToken ?? options.apiKey;
+    const accountId = chatgpt?.accountId ?? options.accountId;
+    this.baseUrl = baseUrl;
+    this.sessionId = sessionId;
+    this.threadId = threadId;
+    this.conversationId = threadId;
     this.#context = {
       url,
       fetch: options.fetch ?? globalThis.fetch,
-      baseHeaders(extra) {
-        const withConversation = new Headers(conversationHeaders);
-        extra.forEach((value, name) => withConversation.set(name, value));
-        const headers = mergeRequestHeaders(options.headers, withConversation, defaults);
-        if (apiKey !== undefined) headers.set("authorization", `Bearer ${apiKey}`);
+      identity: { sessionId, threadId },
+      baseHeaders(extra, identity) {
+        const identityHeaders = new Headers({
+          "session-id": identity.sessionId,
+          "thread-id": identity.threadId,
+          "x-client-request-id": identity.threadId,
+          "x-codex-window-id": windowId(identity.threadId),
+        });
+        if (subagent !== undefined) identityHeaders.set("x-openai-subagent", subagent);
+        if (betaFeatures !== undefined) identityHeaders.set("x-codex-beta-features", betaFeatures);
+        extra.forEach((value, name) => identityHeaders.set(name, value));
+        const headers = mergeRequestHeaders(options.headers, identityHeaders, defaults);
+        if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
         if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
         headers.set("accept", "text/event-stream");
         return headers;
       },
-      bodyJson(request) {
+      bodyJson(request, identity, turn) {
+        const clientMetadata: Record<string, string> = {};
+        if (installationId !== undefined) {
+          clientMetadata["x-codex-installation-id"] = installationId;
+        }
+        clientMetadata.session_id = identity.sessionId;
+        clientMetadata.thread_id = identity.threadId;
+        clientMetadata["x-codex-window-id"] = turn.windowId ?? windowId(identity.threadId);
+        if (turn.turnId !== undefined) clientMetadata.turn_id = turn.turnId;
+        if (subagent !== undefined) clientMetadata["x-openai-subagent"] = subagent;
+        if (turn.turnMetadata !== undefined) {
+          clientMetadata["x-codex-turn-metadata"] = turn.turnMetadata;
+        }
         return JSON.stringify(
-          buildResponsesBody(request, { promptCacheKey: conversationId, azure }),
+          buildResponsesBody(request, { promptCacheKey: identity.sessionId, clientMetadata }),
         );
       },
       encoder: new RequestBodyEncoder({
-        compression: options.compression,
+        compression: options.compression ?? (chatgpt === undefined ? "none" : "zstd"),
         thresholdBytes: options.compressionThresholdBytes,
       }),
       retry,
       idleTimeoutMs,
+      headersTimeoutMs,
       maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
       telemetry: combineTelemetry([logTelemetry(), options.telemetry]),
     };
@@ -178,8 +274,25 @@ export class ResponsesClient {
   }
 }
 
+// The window part of `x-codex-window-id`: Codex counts context windows from 0 and moves
+// on after a history compaction, which codexwire does not do.
+function windowId(threadId: string): string {
+  return `${threadId}:0`;
+}
+
 function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
+  const connectionRetries = retry.connectionRetries ?? "bounded";
+  if (connectionRetries !== "bounded" && connectionRetries !== "unbounded") {
+    throw new RangeError(
+      `Cannot create ResponsesClient: retry.connectionRetries must be "bounded" or "unbounded", got ${
+        JSON.stringify(connectionRetries)
+      }`,
+    );
+  }
   const resolved: Required<RetryOptions> = {
+    connectionRetries,
+    connectionBaseDelayMs: retry.connectionBaseDelayMs ?? 5_000,
+    connectionMaxDelayMs: retry.connectionMaxDelayMs ?? 60_000,
     requestMaxRetries: Math.min(retry.requestMaxRetries ?? 4, MAX_RETRIES),
     streamMaxRetries: Math.min(retry.streamMaxRetries ?? 5, MAX_RETRIES),
     baseDelayMs: retry.baseDelayMs ?? 200,
@@ -193,6 +306,8 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
       "streamMaxRetries",
       "baseDelayMs",
       "maxRetryAfterMs",
+      "connectionBaseDelayMs",
+      "connectionMaxDelayMs",
     ] as const
   ) {
     const value = resolved[name];
@@ -202,5 +317,10 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
       );
     }
   }
+  // Past 2³¹−1 ms a timer fires at once: say so instead.
+  checkDelayMs(OWNER, "retry.baseDelayMs", resolved.baseDelayMs);
+  checkDelayMs(OWNER, "retry.maxRetryAfterMs", resolved.maxRetryAfterMs);
+  checkDelayMs(OWNER, "retry.connectionBaseDelayMs", resolved.connectionBaseDelayMs);
+  checkDelayMs(OWNER, "retry.connectionMaxDelayMs", resolved.connectionMaxDelayMs);
   return resolved;
 }

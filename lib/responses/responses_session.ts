@@ -7,9 +7,11 @@
 import type { Telemetry } from "../telemetry/telemetry.ts";
 import type { ResponsesRequest } from "./request_body.ts";
 import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
-import { isValidHeaderValue } from "./request_headers.ts";
+import { toHeaderValue } from "./request_headers.ts";
+import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
 import { flattenBatches } from "./_event_batches.ts";
+import { isSameModel } from "./_same_model.ts";
 import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
 
 /** Options of {@linkcode ResponsesSession.stream}. */
@@ -28,12 +30,36 @@ export interface StreamOptions {
 /** Options of {@linkcode ResponsesClient.session}. */
 export interface SessionOptions {
   /**
-   * The turn's metadata, sent as `x-codex-turn-metadata` (JSON text) on every request of
-   * the turn; omitted when it is not valid header text.
+   * The turn's metadata, sent as the `x-codex-turn-metadata` header (JSON text, non-ASCII
+   * text as UTF-8; left out when it holds control characters) and as
+   * `client_metadata["x-codex-turn-metadata"]` on every request of the turn. Its
+   * `turn_id`, when it has one, also goes out as `client_metadata.turn_id`.
    */
   turnMetadata?: Record<string, unknown> | string;
   /** More headers for every request of this turn. */
   headers?: HeadersInit;
+  /** The session id for this turn's requests. @default {the client's sessionId} */
+  sessionId?: string;
+  /** The thread id for this turn's requests. @default {the client's threadId} */
+  threadId?: string;
+}
+
+/** The session and thread ids requests carry. */
+export interface RequestIdentity {
+  /** The session id. */
+  sessionId: string;
+  /** The thread id. */
+  threadId: string;
+}
+
+/** What a turn adds to the body's `client_metadata`. */
+export interface TurnBodyMetadata {
+  /** The turn id, when the turn metadata names one. */
+  turnId?: string;
+  /** The turn metadata JSON text. */
+  turnMetadata?: string;
+  /** The `x-codex-window-id` the request's headers carry, so the body names the same. */
+  windowId?: string;
 }
 
 /** What a session needs from its client; built by `ResponsesClient`. */
@@ -42,16 +68,24 @@ export interface SessionContext {
   url: string;
   /** The fetch to use. */
   fetch: typeof fetch;
+  /** The client's session and thread ids. */
+  identity: RequestIdentity;
   /** The request headers of one attempt, before turn headers are added. */
-  baseHeaders: (extra: Headers) => Headers;
+  baseHeaders: (extra: Headers, identity: RequestIdentity) => Headers;
   /** Builds the JSON body of a request. */
-  bodyJson: (request: ResponsesRequest) => string;
+  bodyJson: (
+    request: ResponsesRequest,
+    identity: RequestIdentity,
+    turn: TurnBodyMetadata,
+  ) => string;
   /** Compresses bodies when asked; refuses for good after a server refused zstd. */
   encoder: RequestBodyEncoder;
   /** Retry settings with defaults applied. */
   retry: Required<RetryOptions>;
   /** The per-event idle timeout. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers. */
+  headersTimeoutMs: number;
   /** The SSE event size bound. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -61,7 +95,9 @@ export interface SessionContext {
 /**
  * One turn of a conversation. The first `x-codex-turn-state` a 2xx answer carries is kept
  * and sent on every later request of this session (follow-ups after tool calls, retries),
- * never on another session: start a new session for each turn.
+ * never on another session: start a new session for each turn. When the server reports
+ * a model other than the one asked for (ignoring ASCII case), the session emits one
+ * `modelReroute` event, at most once per turn.
  *
  * @example Two requests in one turn share the turn state
  * ```ts ignore
@@ -74,6 +110,9 @@ export class ResponsesSession {
   #context: SessionContext;
   #turnHeaders: Headers;
   #turnState: string | undefined;
+  #identity: RequestIdentity;
+  #turnBody: TurnBodyMetadata = {};
+  #rerouted = false;
 
   /**
    * Creates a session; use `ResponsesClient.session()` instead.
@@ -89,9 +128,17 @@ export class ResponsesSession {
       : options.turnMetadata === undefined
       ? undefined
       : JSON.stringify(options.turnMetadata);
-    if (metadata !== undefined && isValidHeaderValue(metadata)) {
-      this.#turnHeaders.set("x-codex-turn-metadata", metadata);
+    if (metadata !== undefined) {
+      const header = toHeaderValue(metadata);
+      if (header !== undefined) this.#turnHeaders.set("x-codex-turn-metadata", header);
+      this.#turnBody.turnMetadata = metadata;
+      const turnId = turnIdOf(options.turnMetadata);
+      if (turnId !== undefined) this.#turnBody.turnId = turnId;
     }
+    this.#identity = {
+      sessionId: options.sessionId ?? context.identity.sessionId,
+      threadId: options.threadId ?? context.identity.threadId,
+    };
   }
 
   /** The turn state captured in this session, if any. */
@@ -113,34 +160,98 @@ export class ResponsesSession {
     // Serialised once per response, and encoded again only if the server refused zstd.
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
-    return new ResponseStream(flattenBatches(streamSseTurn({
-      url: context.url,
-      fetch: context.fetch,
-      request: async () => {
-        const headers = context.baseHeaders(extra);
-        if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-        json ??= context.bodyJson(request);
-        if (encoded?.refused !== context.encoder.refused) {
-          encoded = {
-            refused: context.encoder.refused,
-            body: context.encoder.encode(json, headers),
-          };
-        }
-        const { body, headers: contentHeaders } = await encoded.body;
-        for (const [name, value] of Object.entries(contentHeaders)) headers.set(name, value);
-        return { headers, body };
-      },
-      onEncodingRefused: () => context.encoder.refuse(),
-      onHeaders: (headers) => {
-        const state = headers.get("x-codex-turn-state");
-        if (state !== null && this.#turnState === undefined) this.#turnState = state;
-      },
-      retry: context.retry,
-      idleTimeoutMs: context.idleTimeoutMs,
-      maxEventSize: context.maxEventSize,
-      telemetry: context.telemetry,
-      signal: options.signal,
-      passthrough: options.passthrough ?? false,
-    })));
+    const identity = this.#identity;
+    // Leaving the iteration aborts this controller, so a pending read stops at once.
+    const cancel = new AbortController();
+    const signal = options.signal === undefined
+      ? cancel.signal
+      : AbortSignal.any([options.signal, cancel.signal]);
+    const events = this.#watchReroute(
+      request.model,
+      streamSseTurn({
+        url: context.url,
+        fetch: context.fetch,
+        request: async () => {
+          const headers = context.baseHeaders(extra, identity);
+          if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+          json ??= context.bodyJson(request, identity, {
+            ...this.#turnBody,
+            windowId: headers.get("x-codex-window-id") ?? undefined,
+          });
+          if (encoded?.refused !== context.encoder.refused) {
+            encoded = {
+              refused: context.encoder.refused,
+              body: context.encoder.encode(json, headers),
+            };
+          }
+          const { body, headers: contentHeaders } = await encoded.body;
+          for (const [name, value] of Object.entries(contentHeaders)) {
+            // A caller's Content-Type stands, as in Codex.
+            if (name === "content-type" && headers.has(name)) continue;
+            headers.set(name, value);
+          }
+          return { headers, body };
+        },
+        onEncodingRefused: () => context.encoder.refuse(),
+        onHeaders: (headers) => {
+          const state = headers.get("x-codex-turn-state");
+          if (state !== null && this.#turnState === undefined) this.#turnState = state;
+        },
+        retry: context.retry,
+        idleTimeoutMs: context.idleTimeoutMs,
+        headersTimeoutMs: context.headersTimeoutMs,
+        maxEventSize: context.maxEventSize,
+        telemetry: context.telemetry,
+        signal,
+        passthrough: options.passthrough ?? false,
+      }),
+    );
+    return new ResponseStream(flattenBatches(events, { cancel: () => cancel.abort() }));
   }
+
+  // Follows the batches of events and adds one `modelReroute` per turn, after the
+  // `serverModel` event that shows a model other than the one asked for.
+  async *#watchReroute(
+    requestedModel: string,
+    source: AsyncGenerator<readonly ResponseEvent[], void, undefined>,
+  ): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+    try {
+      for await (const batch of source) {
+        yield this.#rerouted ? batch : this.#withReroute(requestedModel, batch);
+      }
+    } finally {
+      await source.return();
+    }
+  }
+
+  #withReroute(requestedModel: string, batch: readonly ResponseEvent[]): readonly ResponseEvent[] {
+    for (let i = 0; i < batch.length; i++) {
+      const event = batch[i];
+      if (event.type === "serverModel" && !isSameModel(event.model, requestedModel)) {
+        this.#rerouted = true;
+        const reroute: ResponseEvent = {
+          type: "modelReroute",
+          requestedModel,
+          serverModel: event.model,
+        };
+        return [...batch.slice(0, i + 1), reroute, ...batch.slice(i + 1)];
+      }
+    }
+    return batch;
+  }
+}
+
+function turnIdOf(metadata: Record<string, unknown> | string | undefined): string | undefined {
+  let value: unknown = metadata;
+  if (typeof metadata === "string") {
+    try {
+      value = JSON.parse(metadata);
+    } catch {
+      return undefined;
+    }
+  }
+  const turnId = typeof value === "object" && value !== null
+    ? (value as Record<string, unknown>).turn_id
+    : undefined;
+  return typeof turnId === "string" && turnId !== "" ? turnId : undefined;
 }

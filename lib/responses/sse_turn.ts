@@ -12,6 +12,11 @@ import { SseDecoder, type SseMessage } from "../sse/sse_decoder.ts";
 import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
 import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
+import { readBoundedText } from "../transport/bounded_body.ts";
+import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
+import { redactUrl } from "../transport/redact_url.ts";
+import { redirectError } from "../transport/redirect_error.ts";
+import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
@@ -31,6 +36,19 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
   /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
   random?: () => number;
+  /**
+   * How connection failures (no answer at all: refused, reset, DNS) are retried before
+   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
+   * `unbounded`: as Codex does today, they are retried without limit, waiting
+   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
+   * up `requestMaxRetries`; only the signal stops them.
+   * @default {"bounded"}
+   */
+  connectionRetries?: "bounded" | "unbounded";
+  /** The first wait of an unbounded connection retry. @default 5000 */
+  connectionBaseDelayMs?: number;
+  /** The longest wait of an unbounded connection retry. @default 60000 */
+  connectionMaxDelayMs?: number;
 }
 
 /** Everything one streamed response needs; built by `ResponsesSession`. */
@@ -49,6 +67,8 @@ export interface SseTurn {
   retry: Required<RetryOptions>;
   /** The per-event idle timeout in milliseconds. */
   idleTimeoutMs: number;
+  /** The longest wait for response headers, in milliseconds. */
+  headersTimeoutMs: number;
   /** The most characters one SSE event may hold. */
   maxEventSize: number;
   /** Telemetry hooks. */
@@ -62,8 +82,8 @@ export interface SseTurn {
 /**
  * Streams one response, retrying as Codex does. Errors are thrown as
  * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event. The events
- * come in batches (those of one network read together), which `flattenBatches` hands out
- * one by one.
+ * come in batches (those of one piece of a network read together), which `flattenBatches`
+ * hands out one by one.
  *
  * @param turn The request and its settings.
  * @returns The events, in batches.
@@ -76,11 +96,24 @@ export async function* streamSseTurn(
     let failure: CodexWireError;
     try {
       let response: Response | undefined;
+      let connectionRetry = 0;
       for (let attempt = 1; response === undefined; attempt++) {
-        const outcome = await sendAttempt(turn, attempt);
+        const outcome = await sendAttempt(turn, attempt + connectionRetry);
         if (outcome instanceof Response) {
           response = outcome;
           break;
+        }
+        if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
+          // Waiting for the network: these retries do not use up the request budget.
+          connectionRetry++;
+          attempt--;
+          const delayMs = Math.min(
+            retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+            retry.connectionMaxDelayMs,
+          );
+          yield [reconnecting(turn, "connection", connectionRetry, Infinity, delayMs, outcome)];
+          await abortableSleep(delayMs, signal);
+          continue;
         }
         if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
         const delayMs = retryDelayMs(turn, outcome, attempt);
@@ -89,7 +122,7 @@ export async function* streamSseTurn(
       }
       turn.onHeaders(response.headers);
       yield eventsFromResponseHeaders(response.headers);
-      const body = new SseBody(turn);
+      const body = new SseBody(turn, response.headers);
       try {
         await body.open(response);
         do {
@@ -107,8 +140,9 @@ export async function* streamSseTurn(
         throw failure;
       }
     }
-    const delayMs = failure.retryAfterMs ??
-      backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    const delayMs = failure.retryAfterMs !== undefined
+      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
+      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
     yield [reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure)];
     await abortableSleep(delayMs, signal);
   }
@@ -116,7 +150,7 @@ export async function* streamSseTurn(
 
 function reconnecting(
   turn: SseTurn,
-  layer: "request" | "stream",
+  layer: "request" | "stream" | "connection",
   attempt: number,
   maxAttempts: number,
   delayMs: number,
@@ -126,11 +160,11 @@ function reconnecting(
   return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
 }
 
-// Transport-level retries (spec §10.1): 5xx and network failures only; never 429 or
-// other 4xx.
+// Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
+// too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
-  if (error.kind === "network") return true;
-  return error.kind === "http" && error.status !== undefined && error.status >= 500;
+  if (error.kind === "network" || error.kind === "headersTimeout") return true;
+  return error.status !== undefined && error.status >= 500 && error.status <= 599;
 }
 
 function retryDelayMs(turn: SseTurn, error: CodexWireError, attempt: number): number {
@@ -148,30 +182,46 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   if (signal?.aborted) throw abortedError(signal);
   const { headers, body } = await turn.request();
   const started = performance.now();
+  const url = redactUrl(turn.url);
   let response: Response;
+  const deadline = startDeadline(turn.headersTimeoutMs, signal);
   try {
-    response = await turn.fetch(turn.url, { method: "POST", headers, body, signal });
+    response = await turn.fetch(turn.url, {
+      method: "POST",
+      headers,
+      body,
+      signal: deadline.signal,
+      // A redirect would carry the prompt and credentials elsewhere: refused below.
+      redirect: "manual",
+    });
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
-    const error = new CodexWireError(
-      `Cannot reach ${turn.url}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { kind: "network", retryable: true, cause },
-    );
-    telemetry?.onRequest?.({ attempt, url: turn.url, error, durationMs: elapsed(started) });
+    const error = deadline.expired
+      ? headersTimeoutError(turn.url, turn.headersTimeoutMs)
+      : networkError(turn.url, cause);
+    telemetry?.onRequest?.({ attempt, url, error, durationMs: elapsed(started) });
     return error;
+  } finally {
+    deadline.clear();
   }
   const durationMs = elapsed(started);
+  const redirect = redirectError(response, turn.url);
+  if (redirect !== undefined) {
+    response.body?.cancel().catch(() => {});
+    telemetry?.onRequest?.({ attempt, url, status: response.status, error: redirect, durationMs });
+    return redirect;
+  }
   if (response.ok) {
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return response;
   }
-  const text = await readText(response, signal);
+  const text = await readText(response, turn);
   if (
     headers.has("content-encoding") && refusesContentEncoding(response.status, text) &&
     turn.onEncodingRefused()
   ) {
     // A proxy or server that cannot read zstd: send the same request once more, plain.
-    telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, durationMs });
+    telemetry?.onRequest?.({ attempt, url, status: response.status, durationMs });
     return await sendAttempt(turn, attempt);
   }
   const error = errorFromHttpResponse({
@@ -180,17 +230,15 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
     body: text,
     url: turn.url,
   });
-  telemetry?.onRequest?.({ attempt, url: turn.url, status: response.status, error, durationMs });
+  telemetry?.onRequest?.({ attempt, url, status: response.status, error, durationMs });
   return error;
 }
 
-async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
-  try {
-    return await response.text();
-  } catch (cause) {
-    if (signal?.aborted) throw abortedError(signal);
-    return `(the error body could not be read: ${String(cause)})`;
-  }
+// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, each chunk
+// within the idle timeout, so a huge or stalled error body neither fills memory nor hangs.
+async function readText(response: Response, turn: SseTurn): Promise<string> {
+  const { idleTimeoutMs, signal } = turn;
+  return (await readBoundedText(response, { idleTimeoutMs, signal })).text;
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
@@ -200,9 +248,8 @@ const BODY_EXCERPT_CHARS = 2000;
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
 // end without `completed` is a retryable stream error.
 //
-// It hands out the events of a whole chunk as one batch, which the turn's single
-// generator yields: no nested generator per event, and the idle clock restarts once per
-// wait rather than once per event (bench/sse_compare.ts shows both on 200k deltas).
+// It hands out the events of each piece of a chunk as one batch, which the turn's single
+// generator yields whole: no generator resume per event (bench/sse_profile.ts).
 class SseBody {
   #turn: SseTurn;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -213,10 +260,10 @@ class SseBody {
   // What is left of the last read: a read is decoded at most DECODE_PIECE_BYTES at a time.
   #rest: Uint8Array | undefined;
 
-  constructor(turn: SseTurn) {
+  constructor(turn: SseTurn, responseHeaders: Headers) {
     this.#turn = turn;
     this.#decoder = new SseDecoder({ maxEventSize: turn.maxEventSize });
-    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough });
+    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough, responseHeaders });
   }
 
   /** Whether `response.completed` arrived: nothing follows the last batch. */
@@ -228,7 +275,7 @@ class SseBody {
   async open(response: Response): Promise<void> {
     const contentType = response.headers.get("content-type");
     if (contentType !== null && !EVENT_STREAM_REGEXP.test(contentType)) {
-      const text = await readText(response, this.#turn.signal);
+      const text = await readText(response, this.#turn);
       throw new CodexWireError(
         `Expected an event stream but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
           text.slice(0, BODY_EXCERPT_CHARS)
@@ -253,13 +300,15 @@ class SseBody {
   async next(): Promise<ResponseEvent[]> {
     const turn = this.#turn;
     const onSseEvent = turn.telemetry?.onSseEvent;
-    const waitStarted = performance.now();
+    let waitStarted = performance.now();
+    let atEnd = false;
     const out: ResponseEvent[] = [];
     try {
       while (out.length === 0) {
         const { done, value } = this.#rest !== undefined
           ? { done: false, value: this.#rest }
           : await readWithIdleTimeout(this.#reader!, turn.idleTimeoutMs, waitStarted);
+        atEnd = done;
         let piece = value;
         this.#rest = undefined;
         if (piece !== undefined && piece.byteLength > DECODE_PIECE_BYTES) {
@@ -280,6 +329,9 @@ class SseBody {
             return out;
           }
         }
+        // Every dispatched event restarts the idle clock, mapped or not (in-progress,
+        // argument deltas, unknown types, data that is not JSON).
+        if (messages.length > 0) waitStarted = performance.now();
         if (this.#decoder.failure !== undefined) {
           // Hand out what came before the fault first; the fault is raised next time.
           if (out.length > 0) return out;
@@ -287,17 +339,32 @@ class SseBody {
         }
         if (done) {
           if (out.length > 0) return out;
-          throw this.#remembered ?? streamClosedError();
+          const failure = this.#remembered ?? streamClosedError();
+          onSseEvent?.({
+            kind: "eof",
+            ok: false,
+            error: failure.message,
+            durationMs: elapsed(waitStarted),
+          });
+          throw failure;
         }
       }
       return out;
     } catch (error) {
-      if (error instanceof CodexWireError) throw error;
       if (turn.signal?.aborted) throw abortedError(turn.signal);
-      throw new CodexWireError(
+      const failure = error instanceof CodexWireError ? error : new CodexWireError(
         `The event stream broke: ${error instanceof Error ? error.message : String(error)}`,
         { kind: "stream", retryable: true, cause: error },
       );
+      if (onSseEvent !== undefined && !atEnd) {
+        onSseEvent({
+          kind: failure.kind === "idleTimeout" ? "idleTimeout" : "streamError",
+          ok: false,
+          error: failure.message,
+          durationMs: elapsed(waitStarted),
+        });
+      }
+      throw failure;
     }
   }
 
@@ -350,7 +417,8 @@ function report(
     ? outcome.reason
     : undefined;
   onSseEvent({
-    kind: message.event ?? (json as { type?: unknown }).type as string ?? "message",
+    // `data: null` (or any JSON that is not an object) has no `type` to read.
+    kind: message.event ?? (json as { type?: unknown } | null)?.type as string ?? "message",
     ok: error === undefined,
     ...(error === undefined ? {} : { error }),
     durationMs,
@@ -370,6 +438,7 @@ async function readWithIdleTimeout(
   idleTimeoutMs: number,
   waitStarted: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (idleTimeoutMs === Infinity) return await reader.read();
   const remaining = idleTimeoutMs - (performance.now() - waitStarted);
   if (remaining <= 0) throw idleTimeoutError();
   let timer: ReturnType<typeof setTimeout> | undefined;

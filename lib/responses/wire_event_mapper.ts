@@ -62,6 +62,11 @@ export interface WireEventMapperOptions {
    * @default false
    */
   passthrough?: boolean;
+  /**
+   * The HTTP answer's headers, for the safety-buffering fallbacks
+   * (`x-codex-safety-buffering-enabled`, `x-codex-safety-buffering-faster-model`).
+   */
+  responseHeaders?: Headers;
 }
 
 /**
@@ -84,6 +89,8 @@ export interface WireEventMapperOptions {
 export class WireEventMapper {
   #lastServerModel: string | undefined;
   #passthrough: boolean;
+  #showBufferingUi: boolean;
+  #fasterModel: string | undefined;
 
   /**
    * Creates a mapper for one response stream.
@@ -92,6 +99,10 @@ export class WireEventMapper {
    */
   constructor(options: WireEventMapperOptions = {}) {
     this.#passthrough = options.passthrough ?? false;
+    const headers = options.responseHeaders;
+    this.#showBufferingUi =
+      headers?.get("x-codex-safety-buffering-enabled")?.trim().toLowerCase() === "true";
+    this.#fasterModel = nonBlank(headers?.get("x-codex-safety-buffering-faster-model"));
   }
 
   /**
@@ -115,6 +126,11 @@ export class WireEventMapper {
     if (model !== undefined && model !== this.#lastServerModel) {
       this.#lastServerModel = model;
       out.push({ type: "serverModel", model });
+    }
+    // A buffering notice may ride on any event; it comes out before the event's own.
+    const buffering = event.safety_buffering;
+    if (typeof buffering === "object" && buffering !== null && !Array.isArray(buffering)) {
+      out.push(this.#safetyBuffering(buffering as Record<string, unknown>));
     }
     const validator = VALIDATORS.get(type);
     if (validator === undefined) return this.#ignore(event as { type: string }, out);
@@ -185,8 +201,49 @@ export class WireEventMapper {
         return { kind: "failed", error: errorFromFailedResponse(data.response) };
       case "response.incomplete":
         return { kind: "failed", error: errorFromIncompleteResponse(data.response) };
+      case "response.reasoning_summary_text.done":
+        out.push({
+          type: "reasoningSummaryDone",
+          itemId: data.item_id,
+          text: data.text,
+          summaryIndex: data.summary_index,
+        });
+        return MAPPED;
+      case "response.custom_tool_call_input.delta": {
+        const callId = nonBlank(data.call_id);
+        const itemId = nonBlank(data.item_id) ?? callId;
+        if (itemId === undefined) {
+          return this.#ignore(raw as { type: string }, out, `${type}: no item_id or call_id`);
+        }
+        out.push({
+          type: "toolCallInputDelta",
+          itemId,
+          ...(callId === undefined ? {} : { callId }),
+          delta: data.delta,
+        });
+        return MAPPED;
+      }
+      case "response.metadata": {
+        const before = out.length;
+        const metadata = data.metadata ?? {};
+        const verifications = verificationsOf(metadata.openai_verification_recommendation);
+        if (verifications.length > 0) out.push({ type: "modelVerifications", verifications });
+        if (metadata.type === "safety_buffering") out.push(this.#safetyBuffering(metadata));
+        return out.length > before ? MAPPED : this.#ignore(raw as { type: string }, out);
+      }
     }
     return this.#ignore(raw as { type: string }, out);
+  }
+
+  #safetyBuffering(notice: Record<string, unknown>): ResponseEvent {
+    const fasterModel = nonBlank(notice.retry_model) ?? this.#fasterModel;
+    return {
+      type: "safetyBuffering",
+      useCases: stringsOf(notice.use_cases),
+      reasons: stringsOf(notice.reasons),
+      showBufferingUi: this.#showBufferingUi,
+      ...(fasterModel === undefined ? {} : { fasterModel }),
+    };
   }
 
   #invalid(
@@ -244,13 +301,31 @@ function hasObjectResponse(error: z.ZodError): boolean {
  */
 export function toTokenUsage(usage: WireUsage | null | undefined): TokenUsage | null {
   if (usage === null || usage === undefined) return null;
+  const cacheWriteTokens = usage.input_tokens_details?.cache_write_tokens;
   return {
     inputTokens: usage.input_tokens,
     cachedInputTokens: usage.input_tokens_details?.cached_tokens ?? 0,
     outputTokens: usage.output_tokens,
     reasoningOutputTokens: usage.output_tokens_details?.reasoning_tokens ?? 0,
     totalTokens: usage.total_tokens,
+    ...(typeof cacheWriteTokens === "number" ? { cacheWriteTokens } : {}),
   };
+}
+
+/** The verifications codexwire knows; others are dropped, as Codex drops them. */
+const KNOWN_VERIFICATIONS: ReadonlySet<string> = new Set(["trusted_access_for_cyber"]);
+
+function verificationsOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((entry) => KNOWN_VERIFICATIONS.has(entry)))];
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((entry) => typeof entry === "string") : [];
+}
+
+function nonBlank(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
 /**

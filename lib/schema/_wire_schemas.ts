@@ -6,15 +6,18 @@ import { z } from "zod";
 import { type FastCheck, fastCheckOf } from "./_fast_check.ts";
 import type { ResponseItem } from "./response_item.ts";
 import type {
+  CustomToolCallInputDeltaWireEvent,
   OutputItemWireEvent,
   OutputTextDeltaWireEvent,
   ReasoningSummaryPartAddedWireEvent,
   ReasoningSummaryTextDeltaWireEvent,
+  ReasoningSummaryTextDoneWireEvent,
   ReasoningTextDeltaWireEvent,
   ResponseCompletedWireEvent,
   ResponseCreatedWireEvent,
   ResponseFailedWireEvent,
   ResponseIncompleteWireEvent,
+  ResponseMetadataWireEvent,
   WireUsage,
 } from "./wire_events.ts";
 
@@ -24,14 +27,14 @@ const messageItem = z.looseObject({
   type: z.literal("message"),
   role: z.string(),
   content: z.array(contentPart),
-  id: z.string().optional(),
-  phase: z.enum(["commentary", "final_answer"]).optional(),
-  end_turn: z.boolean().optional(),
+  id: z.string().nullish(),
+  phase: z.enum(["commentary", "final_answer"]).nullish(),
+  end_turn: z.boolean().nullish(),
 });
 
 const reasoningItem = z.looseObject({
   type: z.literal("reasoning"),
-  id: z.string().optional(),
+  id: z.string().nullish(),
   summary: z.array(contentPart),
   content: z.array(contentPart).nullable().optional(),
   encrypted_content: z.string().nullable().optional(),
@@ -39,7 +42,7 @@ const reasoningItem = z.looseObject({
 
 const functionCallItem = z.looseObject({
   type: z.literal("function_call"),
-  id: z.string().optional(),
+  id: z.string().nullish(),
   call_id: z.string(),
   name: z.string(),
   arguments: z.string(),
@@ -61,7 +64,7 @@ const KNOWN_ITEM_SCHEMAS: ReadonlyMap<string, z.ZodType<ResponseItem>> = new Map
   ["function_call_output", functionCallOutputItem],
 ]);
 
-const otherItem = z.looseObject({ type: z.string(), id: z.string().optional() });
+const otherItem = z.looseObject({ type: z.string(), id: z.string().nullish() });
 
 // Known item types must have their required fields; any other type parses as an
 // "other" item, as Codex's `#[serde(other)]` does.
@@ -76,7 +79,10 @@ const responseItem: z.ZodType<ResponseItem> = otherItem.transform((value, ctx) =
 
 const usage: z.ZodType<WireUsage> = z.object({
   input_tokens: z.number(),
-  input_tokens_details: z.object({ cached_tokens: z.number() }).nullable().optional(),
+  input_tokens_details: z.object({
+    cached_tokens: z.number(),
+    cache_write_tokens: z.number().nullish(),
+  }).nullable().optional(),
   output_tokens: z.number(),
   output_tokens_details: z.object({ reasoning_tokens: z.number() }).nullable().optional(),
   total_tokens: z.number(),
@@ -123,14 +129,42 @@ const completed: z.ZodType<ResponseCompletedWireEvent> = z.object({
   }),
 });
 
+// Without a `response` object these still fail the stream, as Codex does: a `response`
+// that is `null` or not an object at all counts as missing.
+const responseObjectOrNull = z.unknown().transform((value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : null
+).optional();
+
 const failed: z.ZodType<ResponseFailedWireEvent> = z.object({
   type: z.literal("response.failed"),
-  response: z.record(z.string(), z.unknown()),
+  response: responseObjectOrNull,
 });
 
 const incomplete: z.ZodType<ResponseIncompleteWireEvent> = z.object({
   type: z.literal("response.incomplete"),
-  response: z.record(z.string(), z.unknown()),
+  response: responseObjectOrNull,
+});
+
+const reasoningSummaryTextDone: z.ZodType<ReasoningSummaryTextDoneWireEvent> = z.object({
+  type: z.literal("response.reasoning_summary_text.done"),
+  item_id: z.string(),
+  text: z.string(),
+  summary_index: z.number(),
+});
+
+const customToolCallInputDelta: z.ZodType<CustomToolCallInputDeltaWireEvent> = z.object({
+  type: z.literal("response.custom_tool_call_input.delta"),
+  item_id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  delta: z.string(),
+});
+
+const responseMetadata: z.ZodType<ResponseMetadataWireEvent> = z.object({
+  type: z.literal("response.metadata"),
+  headers: z.record(z.string(), z.unknown()).nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** The schema of each mapped wire event type, looked up by the JSON `type`. */
@@ -145,6 +179,9 @@ export const WIRE_EVENT_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string
   ["response.completed", completed],
   ["response.failed", failed],
   ["response.incomplete", incomplete],
+  ["response.reasoning_summary_text.done", reasoningSummaryTextDone],
+  ["response.custom_tool_call_input.delta", customToolCallInputDelta],
+  ["response.metadata", responseMetadata],
 ]);
 
 /**

@@ -26,12 +26,12 @@ export interface MessageItem {
   role: string;
   /** The content parts. */
   content: ContentPart[];
-  /** The server's item id (never sent back, except to Azure with `store`). */
-  id?: string;
-  /** `commentary`, `final_answer`, or absent for models that do not say. */
-  phase?: MessagePhase;
+  /** The item id; sent back only when it has the `<prefix>_<suffix>` shape. */
+  id?: string | null;
+  /** `commentary`, `final_answer`, or absent (or `null`) for models that do not say. */
+  phase?: MessagePhase | null;
   /** Whether this message ends the turn, when the server says. */
-  end_turn?: boolean;
+  end_turn?: boolean | null;
   /** Other wire fields, kept as sent. */
   [key: string]: unknown;
 }
@@ -40,8 +40,8 @@ export interface MessageItem {
 export interface ReasoningItem {
   /** Always `reasoning`. */
   type: "reasoning";
-  /** The server's item id. */
-  id?: string;
+  /** The item id; sent back only when it has the `<prefix>_<suffix>` shape. */
+  id?: string | null;
   /** The summary parts (`{ type: "summary_text", text }`). */
   summary: ContentPart[];
   /** Raw reasoning parts (`reasoning_text`), `null`, or absent. */
@@ -56,8 +56,8 @@ export interface ReasoningItem {
 export interface FunctionCallItem {
   /** Always `function_call`. */
   type: "function_call";
-  /** The server's item id. */
-  id?: string;
+  /** The item id; sent back only when it has the `<prefix>_<suffix>` shape. */
+  id?: string | null;
   /** The id that the matching `function_call_output` names. */
   call_id: string;
   /** The function's name. */
@@ -88,8 +88,8 @@ export interface FunctionCallOutputItem {
 export interface OtherItem {
   /** The item's type. */
   type: string;
-  /** The server's item id. */
-  id?: string;
+  /** The item id; sent back only when it has the `<prefix>_<suffix>` shape. */
+  id?: string | null;
   /** Other wire fields, kept as sent. */
   [key: string]: unknown;
 }
@@ -102,64 +102,65 @@ export type ResponseItem =
   | FunctionCallOutputItem
   | OtherItem;
 
-/** Item types whose ids Azure wants back when `store` is on (spec §1.2). */
-const AZURE_ID_ITEM_TYPES: ReadonlySet<string> = new Set([
-  "reasoning",
-  "message",
-  "web_search_call",
-  "function_call",
-  "tool_search_call",
-  "local_shell_call",
-  "custom_tool_call",
-]);
+// `<prefix>_<suffix>`: a non-empty prefix of letters and digits, `_`, a non-empty suffix
+// without blanks (`msg_…`, `rs_…`, `fc_…` and the client's `<type-prefix>_<uuidv7>`).
+const PREFIXED_ID_REGEXP = /^[A-Za-z0-9]+_[^\s]+$/;
 
-/** Options of {@linkcode serializeInputItem}. */
-export interface SerializeInputItemOptions {
-  /**
-   * Keep non-empty item ids, as Azure Responses endpoints with `store: true` need.
-   * @default false
-   */
-  keepIds?: boolean;
+/**
+ * Whether an item id has the `<prefix>_<suffix>` shape that Codex sends back (`msg_1`,
+ * `rs_0198…`); other ids (empty, unprefixed such as `msg-1`) are stripped from requests.
+ *
+ * @param id The candidate id.
+ * @returns `true` when the id is sent.
+ *
+ * @example Usage
+ * ```ts
+ * import { isPrefixedItemId } from "./response_item.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isPrefixedItemId("msg_0198f2a4"), true);
+ * assert.equal(isPrefixedItemId("msg-1"), false);
+ * assert.equal(isPrefixedItemId(""), false);
+ * ```
+ */
+export function isPrefixedItemId(id: unknown): id is string {
+  return typeof id === "string" && PREFIXED_ID_REGEXP.test(id);
 }
 
 /**
- * Turns an item received from the server into the form it takes when replayed as input
- * (spec §9): the `id` is dropped (kept for Azure with `store`), `phase` and `end_turn` are
- * kept when present, and a reasoning item's `content` is kept when it is `null`, absent,
- * or holds at least one `reasoning_text` part, and dropped otherwise.
+ * Turns an item received from the server into the form it takes when replayed as input,
+ * as Codex sends it today: an `id` is kept when it has the `<prefix>_<suffix>` shape and
+ * dropped otherwise; `phase` and `end_turn` are kept when set (dropped when `null`); a
+ * reasoning item's `encrypted_content` is sent as `null` when absent, and its `content`
+ * is kept when it is `null`, absent (sent as `null`), or holds at least one
+ * `reasoning_text` part, and dropped otherwise.
  *
  * @param item The item as received.
- * @param options Whether to keep ids.
  * @returns A new object to put in a request's `input`.
  *
- * @example Replaying an assistant message keeps its phase and drops its id
+ * @example Replaying an assistant message keeps its phase and its prefixed id
  * ```ts
  * import { serializeInputItem } from "./response_item.ts";
  * import assert from "node:assert/strict";
  *
  * const input = serializeInputItem({
- *   type: "message", role: "assistant", id: "msg-1", phase: "final_answer",
+ *   type: "message", role: "assistant", id: "msg_1", phase: "final_answer",
  *   content: [{ type: "output_text", text: "Hello" }],
  * });
  * assert.deepEqual(input, {
- *   type: "message", role: "assistant", phase: "final_answer",
+ *   type: "message", role: "assistant", id: "msg_1", phase: "final_answer",
  *   content: [{ type: "output_text", text: "Hello" }],
  * });
  * ```
  */
-export function serializeInputItem(
-  item: ResponseItem,
-  options: SerializeInputItemOptions = {},
-): ResponseItem {
-  const { id, ...rest } = item;
-  const out: ResponseItem = rest as ResponseItem;
-  if (
-    options.keepIds && typeof id === "string" && id !== "" && AZURE_ID_ITEM_TYPES.has(item.type)
-  ) {
-    out.id = id;
-  }
+export function serializeInputItem(item: ResponseItem): ResponseItem {
+  const out: ResponseItem = { ...item };
+  if (!isPrefixedItemId(item.id)) delete out.id;
+  if (out.phase === null) delete out.phase;
+  if (out.end_turn === null) delete out.end_turn;
   if (item.type === "reasoning") {
-    const content = (item as ReasoningItem).content;
+    const reasoning = item as ReasoningItem;
+    const content = reasoning.content;
     if (
       Array.isArray(content) && !content.some((part) => part.type === "reasoning_text")
     ) {
@@ -167,6 +168,7 @@ export function serializeInputItem(
     } else if (content === undefined) {
       out.content = null;
     }
+    if (reasoning.encrypted_content === undefined) out.encrypted_content = null;
   }
   return out;
 }

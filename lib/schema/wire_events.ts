@@ -13,7 +13,12 @@ export interface WireUsage {
   /** Input tokens. */
   input_tokens: number;
   /** Details of the input tokens. */
-  input_tokens_details?: { cached_tokens: number } | null;
+  input_tokens_details?: {
+    /** Input tokens served from the prompt cache. */
+    cached_tokens: number;
+    /** Input tokens written to the prompt cache, when reported. */
+    cache_write_tokens?: number | null;
+  } | null;
   /** Output tokens. */
   output_tokens: number;
   /** Details of the output tokens. */
@@ -93,16 +98,50 @@ export interface ResponseCompletedWireEvent {
 export interface ResponseFailedWireEvent {
   /** The event type. */
   type: "response.failed";
-  /** The failed response, with its `error`. */
-  response: Record<string, unknown>;
+  /** The failed response, with its `error` (the event still fails the stream without it). */
+  response?: Record<string, unknown> | null;
 }
 
 /** `response.incomplete`. */
 export interface ResponseIncompleteWireEvent {
   /** The event type. */
   type: "response.incomplete";
-  /** The response, with `incomplete_details.reason`. */
-  response: Record<string, unknown>;
+  /** The response, with `incomplete_details.reason` (the event still fails the stream without it). */
+  response?: Record<string, unknown> | null;
+}
+
+/** `response.reasoning_summary_text.done`: one reasoning summary part is complete. */
+export interface ReasoningSummaryTextDoneWireEvent {
+  /** The event type. */
+  type: "response.reasoning_summary_text.done";
+  /** The reasoning item's id. */
+  item_id: string;
+  /** The whole text of the part. */
+  text: string;
+  /** Which summary part. */
+  summary_index: number;
+}
+
+/** `response.custom_tool_call_input.delta`: input streamed into a custom tool call. */
+export interface CustomToolCallInputDeltaWireEvent {
+  /** The event type. */
+  type: "response.custom_tool_call_input.delta";
+  /** The tool-call item's id (the call id stands in when absent). */
+  item_id?: string | null;
+  /** The call id, when sent. */
+  call_id?: string | null;
+  /** The input added. */
+  delta: string;
+}
+
+/** `response.metadata`: server facts about the turn (headers, verification, buffering). */
+export interface ResponseMetadataWireEvent {
+  /** The event type. */
+  type: "response.metadata";
+  /** Headers the server relays in-band. */
+  headers?: Record<string, unknown> | null;
+  /** The metadata object. */
+  metadata?: Record<string, unknown> | null;
 }
 
 /** Any event type this library does not map, kept as sent. */
@@ -123,4 +162,7 @@ export type ResponsesWireEvent =
   | ReasoningTextDeltaWireEvent
   | ResponseCompletedWireEvent
   | ResponseFailedWireEvent
-  | ResponseIncompleteWireEvent;
+  | ResponseIncompleteWireEvent
+  | ReasoningSummaryTextDoneWireEvent
+  | CustomToolCallInputDeltaWireEvent
+  | ResponseMetadataWireEvent;

@@ -35,6 +35,16 @@ export interface SseDecoderOptions {
 export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
 
 /**
+ * Small chunks without a line end are held, up to this many bytes, and decoded together:
+ * a line fed to the parser a byte at a time is held as a rope of one-character strings,
+ * 30 to 50 bytes of memory per character, so `maxEventSize` would not bound memory.
+ * Holding them cannot delay an event: an event ends only at a line end.
+ */
+const COALESCE_BYTES = 64 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
  * Decodes an SSE byte stream chunk by chunk. Chunks may split anything, including a
  * multi-byte character or a CRLF pair. When the bytes go bad (invalid UTF-8, an event over
  * the size bound), every message before the fault is still returned and
@@ -60,6 +70,9 @@ export class SseDecoder {
   #overflow: string | undefined;
   #previous: Uint8Array | undefined;
   #failure: CodexWireError | undefined;
+  /** Small chunks without a line end, copied in one reused buffer (not one array each). */
+  #held: Uint8Array | undefined;
+  #heldBytes = 0;
 
   /**
    * Creates a decoder for one stream.
@@ -104,9 +117,33 @@ export class SseDecoder {
    * @throws {CodexWireError} The earlier {@linkcode SseDecoder.failure}, if any.
    */
   push(bytes: Uint8Array): SseMessage[] {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (
+      bytes.length < COALESCE_BYTES && this.#heldBytes + bytes.length < COALESCE_BYTES &&
+      bytes.indexOf(LF) < 0 && bytes.indexOf(CR) < 0
+    ) {
+      this.#held ??= new Uint8Array(COALESCE_BYTES);
+      this.#held.set(bytes, this.#heldBytes);
+      this.#heldBytes += bytes.length;
+      return [];
+    }
+    return this.#pushNow(this.#takeHeld(bytes));
+  }
+
+  #pushNow(bytes: Uint8Array): SseMessage[] {
     const text = this.#decode(bytes, true);
     this.#previous = bytes;
     return this.#feed(text);
+  }
+
+  /** The held bytes followed by `bytes`, in one array (no copy when nothing is held). */
+  #takeHeld(bytes: Uint8Array): Uint8Array {
+    if (this.#heldBytes === 0) return bytes;
+    const combined = new Uint8Array(this.#heldBytes + bytes.length);
+    combined.set(this.#held!.subarray(0, this.#heldBytes));
+    combined.set(bytes, this.#heldBytes);
+    this.#heldBytes = 0;
+    return combined;
   }
 
   /**
@@ -117,7 +154,11 @@ export class SseDecoder {
    * @throws {CodexWireError} The earlier {@linkcode SseDecoder.failure}, if any.
    */
   end(): SseMessage[] {
-    return this.#feed(this.#decode(new Uint8Array(0), false));
+    if (this.#failure !== undefined) throw this.#failure;
+    const held = this.#heldBytes === 0 ? [] : this.#pushNow(this.#takeHeld(new Uint8Array(0)));
+    if (this.#failure !== undefined) return held;
+    const rest = this.#feed(this.#decode(new Uint8Array(0), false));
+    return held.length === 0 ? rest : [...held, ...rest];
   }
 
   #decode(bytes: Uint8Array, stream: boolean): string {

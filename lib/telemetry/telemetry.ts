@@ -12,7 +12,7 @@ import type { CodexWireError } from "../errors/codex_wire_error.ts";
 export interface RequestTelemetry {
   /** The attempt number, from 1 (transport retries count up). */
   attempt: number;
-  /** The URL requested. */
+  /** The URL requested, with secrets in its query and userinfo redacted. */
   url: string;
   /** The HTTP status, when there was an answer. */
   status?: number;
@@ -22,9 +22,16 @@ export interface RequestTelemetry {
   durationMs: number;
 }
 
-/** One wait for the next SSE event and its outcome. */
+/**
+ * One wait for the next SSE event and its outcome. Waits that end without an event are
+ * reported too, with `ok: false`: `kind` is `idleTimeout` when no event came in time,
+ * `streamError` when the body broke, and `eof` when it ended before `response.completed`.
+ */
 export interface SseEventTelemetry {
-  /** The SSE `event:` name, else the JSON `type`, else `message`. */
+  /**
+   * The SSE `event:` name, else the JSON `type`, else `message`; or `idleTimeout`,
+   * `streamError`, `eof` for a wait that ended without an event.
+   */
   kind: string;
   /** `false` for bad JSON, an invalid event, `response.failed`, or a stream error. */
   ok: boolean;
@@ -36,11 +43,14 @@ export interface SseEventTelemetry {
 
 /** A retry that is about to happen. */
 export interface RetryTelemetry {
-  /** `request` (before any answer) or `stream` (the whole response again). */
-  layer: "request" | "stream";
+  /**
+   * `request` (before any answer), `stream` (the whole response again), or `connection`
+   * (a connection failure with unbounded connection retries: waiting for the network).
+   */
+  layer: "request" | "stream" | "connection";
   /** Which retry, from 1. */
   attempt: number;
-  /** How many this layer allows. */
+  /** How many this layer allows (`Infinity` for unbounded connection retries). */
   maxAttempts: number;
   /** The wait before it, in milliseconds. */
   delayMs: number;
@@ -64,7 +74,7 @@ export interface RetryTelemetry {
 export interface Telemetry {
   /** After each HTTP attempt. */
   onRequest?(info: RequestTelemetry): void;
-  /** After each wait for an SSE event (not at end of stream). */
+  /** After each wait for an SSE event, including waits that end in a timeout, an error or the end. */
   onSseEvent?(info: SseEventTelemetry): void;
   /** Before each retry. */
   onRetry?(info: RetryTelemetry): void;

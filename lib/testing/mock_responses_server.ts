@@ -7,6 +7,7 @@
  */
 
 import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
+import { readBytesUpTo } from "../transport/bounded_body.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 
 /**
@@ -107,6 +108,13 @@ export interface MockResponsesServerOptions {
   port?: number;
   /** Responses to queue right away, as {@linkcode MockResponsesServer.enqueue} does. */
   responses?: readonly MockResponse[];
+  /**
+   * The largest request body accepted, in bytes, both as sent and once decoded (a gzip or
+   * zstd bomb); a larger one gets a 413 and is not recorded.
+   *
+   * @default {67108864}
+   */
+  maxRequestBodyBytes?: number;
 }
 
 /** A running scripted server; close it with `close()` or `await using`. */
@@ -189,7 +197,13 @@ export function startMockResponsesServer(
   options: MockResponsesServerOptions = {},
 ): Promise<MockResponsesServer> {
   try {
-    const server = new ScriptedResponsesServer(options.port ?? 0);
+    const maxBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+      throw new RangeError(
+        `Cannot start the mock responses server: maxRequestBodyBytes must be a positive integer, got ${maxBodyBytes}`,
+      );
+    }
+    const server = new ScriptedResponsesServer(options.port ?? 0, maxBodyBytes);
     if (options.responses !== undefined) server.enqueue(...options.responses);
     return Promise.resolve(server);
   } catch (error) {
@@ -226,8 +240,10 @@ class ScriptedResponsesServer implements MockResponsesServer {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #closing: AbortController = new AbortController();
   #closed: Promise<void> | undefined;
+  #maxBodyBytes: number;
 
-  constructor(port: number) {
+  constructor(port: number, maxBodyBytes: number) {
+    this.#maxBodyBytes = maxBodyBytes;
     this.#server = Deno.serve({
       hostname: "127.0.0.1",
       port,
@@ -266,10 +282,21 @@ class ScriptedResponsesServer implements MockResponsesServer {
     const url = new URL(request.url);
     const contentEncoding = request.headers.get("content-encoding");
     let body: Uint8Array;
+    const maxBytes = this.#maxBodyBytes;
+    const tooLarge = () =>
+      jsonError(
+        413,
+        "mock_body_too_large",
+        `The mock responses server accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`,
+      );
     try {
-      const raw = new Uint8Array(await request.arrayBuffer());
-      body = await decodeContentEncoding(raw, contentEncoding);
+      const raw = await readBytesUpTo(request.body, maxBytes);
+      if (raw === undefined) return tooLarge();
+      body = await decodeContentEncoding(raw, contentEncoding, { maxOutputBytes: maxBytes });
     } catch (error) {
+      if (error instanceof Error && OVER_LIMIT_REGEXP.test(error.message)) {
+        return tooLarge();
+      }
       return jsonError(415, "mock_unreadable_body", errorMessage(error));
     }
     const bodyText = new TextDecoder().decode(body);
@@ -376,6 +403,9 @@ function toScript(response: MockResponse, index: number): Script {
   return { status, headers, pieces, keepOpen, truncate };
 }
 
+const DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
+/** A decoding error about the output limit (the compression module's wording). */
+const OVER_LIMIT_REGEXP = /maxOutputBytes \(\d+ bytes\)/;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 function toPiece(chunk: MockChunk, where: string): Piece {

@@ -8,3 +8,4 @@
 export * from "./sse_encoding.ts";
 export * from "./response_event_builders.ts";
 export * from "./mock_responses_server.ts";
+export * from "./realtime_mock_server.ts";

@@ -5,6 +5,7 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { clampDelayMs } from "./timeout.ts";
 
 /** Options of {@linkcode backoffDelayMs}. */
 export interface BackoffOptions {
@@ -16,7 +17,7 @@ export interface BackoffOptions {
 
 /**
  * The delay before retry `attempt` (from 1): `baseDelayMs × 2^(attempt−1)` times a jitter
- * in [0.9, 1.1).
+ * in [0.9, 1.1), at most 2³¹−1 ms (the longest a timer can wait).
  *
  * @param attempt Which retry, from 1.
  * @param options The base delay and the jitter source.
@@ -34,12 +35,13 @@ export interface BackoffOptions {
 export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): number {
   const base = options.baseDelayMs ?? 200;
   const jitter = 0.9 + 0.2 * (options.random ?? Math.random)();
-  return Math.round(base * 2 ** (attempt - 1) * jitter);
+  return clampDelayMs(Math.round(base * 2 ** (attempt - 1) * jitter));
 }
 
 /**
  * Waits `ms` milliseconds, or rejects with an `aborted` {@linkcode CodexWireError} as soon
- * as `signal` fires. Leaves no timer or listener behind.
+ * as `signal` fires. Leaves no timer or listener behind. A delay above 2³¹−1 ms waits
+ * 2³¹−1 ms (a timer would otherwise fire at once).
  *
  * @param ms How long to wait.
  * @param signal Cancels the wait.
@@ -61,7 +63,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, clampDelayMs(ms));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

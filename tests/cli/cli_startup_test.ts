@@ -42,7 +42,7 @@ async function staticClosure(entry: string): Promise<GraphModule[]> {
   return [...seen.values()];
 }
 
-for (const entry of ["cli.ts", "lib/cli/responses_help.ts"]) {
+for (const entry of ["cli.ts", "lib/cli/responses_help.ts", "lib/cli/realtime_help.ts"]) {
   Deno.test(`${entry} loads nothing heavy up front`, async () => {
     const closure = await staticClosure(entry);
     const names = closure.map((module) => module.specifier);
@@ -58,3 +58,9 @@ for (const entry of ["cli.ts", "lib/cli/responses_help.ts"]) {
     }
   });
 }
+
+Deno.test("the help's ChatGPT base URL is the client's", async () => {
+  const help = await import("../../lib/cli/responses_help.ts");
+  const client = await import("../../lib/responses/responses_client.ts");
+  assert.equal(help.CHATGPT_BASE_URL, client.CHATGPT_BASE_URL);
+});

@@ -144,7 +144,7 @@ Deno.test("responses prints the final message when the server streams no text de
   assert.equal(run.stdout, "Whole answer\n");
 });
 
-Deno.test("responses says when the server used another model, and shows every rate-limit family", async () => {
+Deno.test("responses warns when the server routed to another model, says so at the end, and shows every rate-limit family", async () => {
   const run = await runAgainst([{
     headers: {
       "openai-model": "gpt-5.1-codex-mini",
@@ -158,18 +158,19 @@ Deno.test("responses says when the server used another model, and shows every ra
   assert.equal(run.code, 0);
   assert.equal(
     run.stderr,
-    "rate limit codex: primary 50% used of 1h\n" +
+    "warning: this request was routed to gpt-5.1-codex-mini instead of gpt-5.2-codex (Codex shows this when an account is flagged for potentially high-risk cyber activity; see https://chatgpt.com/cyber)\n" +
+      "rate limit codex: primary 50% used of 1h\n" +
       "rate limit codex_other (Sonic): primary 7% used\n" +
       "model: the server used gpt-5.1-codex-mini (gpt-5.2-codex was asked for)\n",
   );
 });
 
-Deno.test("responses --reasoning-effort off sends no reasoning settings", async () => {
+Deno.test("responses --reasoning-effort off sends an empty reasoning object, as Codex does", async () => {
   const run = await runAgainst([REASONING_THEN_TEXT], ["--reasoning-effort", "off", "--json"]);
   assert.equal(run.code, 0);
   const body = run.server.requests[0].json as Record<string, unknown>;
-  assert.equal(body.reasoning, null);
-  assert.deepEqual(body.include, []);
+  assert.deepEqual(body.reasoning, {});
+  assert.deepEqual(body.include, ["reasoning.encrypted_content"]);
   assert.equal(body.model, "gpt-5.2-codex");
   assert.equal("instructions" in body, false);
 });
@@ -293,6 +294,12 @@ Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", asy
     },
     { args: ["--model", "", "hi"], error: "--model needs a value that is not empty" },
     {
+      args: ["--chatgpt-account-id", "acct-1", "hi"],
+      env: { OPENAI_API_KEY: "sk-test" },
+      error:
+        "--chatgpt-account-id needs a ChatGPT access token: pass --chatgpt-access-token or set CHATGPT_ACCESS_TOKEN",
+    },
+    {
       args: ["say", "hello"],
       error:
         'Expected one PROMPT but got 2 arguments: quote the prompt, as in responses "Say hello"',
@@ -320,4 +327,65 @@ Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", asy
       );
     });
   }
+});
+
+Deno.test("responses compares the served model ignoring ASCII case: no warning and no model line for a casing difference", async () => {
+  const run = await runAgainst([{
+    headers: { "openai-model": "GPT-5.2-Codex" },
+    events: [createdEvent("resp-1"), outputTextDeltaEvent("ok"), completedEvent("resp-1", null)],
+  }], ["--model", "gpt-5.2-codex"]);
+  assert.equal(run.code, 0);
+  assert.equal(run.stderr, "");
+});
+
+Deno.test("responses --json prints the modelReroute event once", async () => {
+  const run = await runAgainst([{
+    headers: { "openai-model": "gpt-5.2" },
+    events: [createdEvent("resp-1"), completedEvent("resp-1", null)],
+  }], ["--model", "gpt-5.3-codex", "--json"]);
+  assert.equal(run.code, 0);
+  const lines = parseJsonLines(run.stdout) as { type: string }[];
+  assert.deepEqual(lines.filter((line) => line.type === "modelReroute"), [
+    { type: "modelReroute", requestedModel: "gpt-5.3-codex", serverModel: "gpt-5.2" },
+  ]);
+});
+
+Deno.test("responses takes a ChatGPT token and account id from the environment: bearer, ChatGPT-Account-ID, zstd body", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], ["--json"], {
+    env: { CHATGPT_ACCESS_TOKEN: "chatgpt-env-token", CHATGPT_ACCOUNT_ID: "acct-env" },
+  });
+  assert.equal(run.code, 0);
+  const request = run.server.requests[0];
+  assert.equal(request.headers.get("authorization"), "Bearer chatgpt-env-token");
+  assert.equal(request.headers.get("chatgpt-account-id"), "acct-env");
+  assert.equal(request.contentEncoding, "zstd");
+});
+
+Deno.test("responses --chatgpt-access-token and --chatgpt-account-id win over the environment; --compress none still applies", async () => {
+  const run = await runAgainst([REASONING_THEN_TEXT], [
+    "--chatgpt-access-token",
+    "flag-token",
+    "--chatgpt-account-id",
+    "acct-flag",
+    "--compress",
+    "none",
+  ], { env: { CHATGPT_ACCESS_TOKEN: "env-token" } });
+  assert.equal(run.code, 0);
+  const request = run.server.requests[0];
+  assert.equal(request.headers.get("authorization"), "Bearer flag-token");
+  assert.equal(request.headers.get("chatgpt-account-id"), "acct-flag");
+  assert.equal(request.contentEncoding, null);
+});
+
+Deno.test("responses with a ChatGPT token and no API key or base URL goes online, not to the offline demo", async () => {
+  const memory = memoryContext({ env: { CHATGPT_ACCESS_TOKEN: "t" } });
+  const controller = new AbortController();
+  controller.abort();
+  const code = await runResponsesCommand(["--json", "hi"], {
+    ...memory.context,
+    signal: controller.signal,
+  });
+  assert.equal(code, 130);
+  assert.doesNotMatch(memory.stderr.text, /offline/);
+  assert.match(memory.stdout.text, /"kind":"aborted"/);
 });

@@ -56,13 +56,58 @@ Deno.test("errorFromHttpResponse maps a 503 with code server_is_overloaded to se
   assert.equal(error.body, body);
 });
 
-Deno.test("errorFromHttpResponse maps an overloaded code under any status", () => {
-  for (const status of [429, 500, 400]) {
-    const error = errorFromHttpResponse(
-      answer(status, { error: { code: "server_is_overloaded" } }),
-    );
-    assertError(error, { kind: "serverOverloaded", retryable: false, message: OVERLOADED, status });
+Deno.test("errorFromHttpResponse maps an overloaded code to serverOverloaded only on a 503", () => {
+  for (const code of ["server_is_overloaded", "slow_down"]) {
+    const on500 = errorFromHttpResponse(answer(500, { error: { code, message: "busy" } }));
+    assertError(on500, {
+      kind: "http",
+      retryable: true,
+      message: "Request failed with HTTP 500 Internal Server Error: busy",
+      status: 500,
+    });
+    const on429 = errorFromHttpResponse(answer(429, { error: { code, message: "busy" } }));
+    assert.equal(on429.kind, "rateLimited");
+    assert.equal(on429.retryable, false);
+    const on400 = errorFromHttpResponse(answer(400, { error: { code, message: "busy" } }));
+    assert.equal(on400.kind, "invalidRequest");
   }
+});
+
+Deno.test("map_api_error_extracts_identity_auth_details_from_headers: request id, cf-ray, authorization error, x-error-json code", () => {
+  const errorJson = btoa(JSON.stringify({ error: { code: "token_expired" } }));
+  const error = errorFromHttpResponse(answer(401, "", {
+    "x-request-id": "req-401",
+    "cf-ray": "ray-401",
+    "x-openai-authorization-error": "missing_authorization_header",
+    "x-error-json": errorJson,
+  }));
+  assert.equal(error.kind, "unauthorized");
+  assert.equal(error.requestId, "req-401");
+  assert.equal(error.cfRay, "ray-401");
+  assert.equal(error.identityAuthorizationError, "missing_authorization_header");
+  assert.equal(error.identityErrorCode, "token_expired");
+  const plain = errorFromHttpResponse(answer(500, "", { "x-error-json": "not base64 json!" }));
+  assert.equal(plain.identityErrorCode, undefined);
+  assert.equal(plain.cfRay, undefined);
+});
+
+Deno.test("errorFromHttpResponse maps misalignment_policy_violation on a 400 or 403, and a Cloudflare block", () => {
+  for (const status of [400, 403]) {
+    const error = errorFromHttpResponse(answer(status, {
+      error: { code: "misalignment_policy_violation", message: "refused" },
+    }));
+    assertError(error, {
+      kind: "misalignmentPolicyViolation",
+      retryable: false,
+      message: "refused",
+      status,
+    });
+  }
+  const blocked = errorFromHttpResponse(
+    answer(403, "<html>Sorry, you have been blocked. Cloudflare Ray ID: 1</html>"),
+  );
+  assert.equal(blocked.kind, "http");
+  assert.match(blocked.message, /^Request blocked by Cloudflare/);
 });
 
 Deno.test("errorFromHttpResponse reads the rate limits of the family x-codex-active-limit names (map_api_error_maps_usage_limit_limit_name_header)", () => {

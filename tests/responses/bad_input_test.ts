@@ -137,6 +137,7 @@ Deno.test("process_sse_failed_event_records_response_error_message in telemetry"
   await collect(client.stream({ model: "m", input: "x" }));
   assert.deepEqual(seen.map((info) => [info.kind, info.ok, info.error]), [
     ["response.failed", false, "boom"],
+    ["eof", false, "boom"],
   ]);
 });
 

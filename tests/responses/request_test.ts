@@ -33,20 +33,23 @@ Deno.test("streaming_client_adds_auth_headers: Bearer, ChatGPT-Account-ID, Accep
   assert.equal(headers.get("content-type"), "application/json");
 });
 
-Deno.test("includes_conversation_id_and_model_headers_in_request: session_id, x-client-request-id, originator, user agent", async () => {
+Deno.test("includes_conversation_id_and_model_headers_in_request: session-id, thread-id, x-client-request-id, window id, originator, user agent", async () => {
   await using server = await startMockResponsesServer({ responses: [OK] });
-  const client = testClient(server.url, { conversationId: "thread-42" });
+  const client = testClient(server.url, { sessionId: "session-7", threadId: "thread-42" });
   await client.stream({ model: "gpt-5.2-codex", input: "x" }).finalResponse();
   const { headers, json } = server.requests[0];
-  assert.equal(headers.get("session_id"), "thread-42");
+  assert.equal(headers.get("session-id"), "session-7");
+  assert.equal(headers.get("thread-id"), "thread-42");
+  assert.equal(headers.has("session_id"), false);
   assert.equal(headers.get("x-client-request-id"), "thread-42");
+  assert.equal(headers.get("x-codex-window-id"), "thread-42:0");
   assert.equal(headers.get("originator"), "codex_cli_rs");
   assert.match(
     headers.get("user-agent") ?? "",
-    /^codex_cli_rs\/\d+\.\d+\.\d+ \(\w+; \w+\) codexwire$/,
+    /^codex_cli_rs\/\d+\.\d+\.\d+ \((Linux|Mac OS|Windows) \S+; \w+\) codexwire$/,
   );
   assert.equal((json as { model: string }).model, "gpt-5.2-codex");
-  assert.equal((json as { prompt_cache_key: string }).prompt_cache_key, "thread-42");
+  assert.equal((json as { prompt_cache_key: string }).prompt_cache_key, "session-7");
 });
 
 Deno.test("responses_stream_includes_subagent_header_on_review, beta features and residency", async () => {
@@ -70,7 +73,7 @@ Deno.test("responses_stream_includes_turn_metadata_header: same on every request
   const turn = client.session({ turnMetadata: metadata });
   await turn.stream({ model: "m", input: "x" }).finalResponse();
   await turn.stream({ model: "m", input: "y" }).finalResponse();
-  await client.session({ turnMetadata: { turn_id: "tür" } }).stream({ model: "m", input: "z" })
+  await client.session({ turnMetadata: '{"turn_id":"t\u0000"}' }).stream({ model: "m", input: "z" })
     .finalResponse();
   assert.equal(server.requests[0].headers.get("x-codex-turn-metadata"), JSON.stringify(metadata));
   assert.equal(server.requests[1].headers.get("x-codex-turn-metadata"), JSON.stringify(metadata));
@@ -115,11 +118,16 @@ Deno.test("the body carries Codex's fields and defaults", async () => {
     tools: [],
     tool_choice: "auto",
     parallel_tool_calls: true,
-    reasoning: null,
+    reasoning: {},
     store: false,
     stream: true,
-    include: [],
-    prompt_cache_key: "conv-1",
+    include: ["reasoning.encrypted_content"],
+    prompt_cache_key: "sess-1",
+    client_metadata: {
+      session_id: "sess-1",
+      thread_id: "conv-1",
+      "x-codex-window-id": "conv-1:0",
+    },
   });
 });
 
@@ -163,7 +171,7 @@ Deno.test("configured_verbosity_is_sent, output schema, service tier; empty inst
   );
 });
 
-Deno.test("replayed items keep phase and end_turn, drop ids, and follow the reasoning content rule", () => {
+Deno.test("replayed items keep phase and end_turn, drop unprefixed ids, and follow the reasoning content rule", () => {
   const items: ResponseItem[] = [
     {
       type: "message",
@@ -200,8 +208,13 @@ Deno.test("replayed items keep phase and end_turn, drop ids, and follow the reas
     },
     { type: "message", role: "assistant", content: [{ type: "output_text", text: "Hi" }] },
     { type: "reasoning", summary: [], encrypted_content: "enc", content: null },
-    { type: "reasoning", summary: [] },
-    { type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "y" }] },
+    { type: "reasoning", summary: [], encrypted_content: null },
+    {
+      type: "reasoning",
+      summary: [],
+      content: [{ type: "reasoning_text", text: "y" }],
+      encrypted_content: null,
+    },
     { type: "function_call", call_id: "c1", name: "shell", arguments: "{}" },
   ]);
 });
@@ -257,13 +270,12 @@ Deno.test("detects_azure_responses_base_urls", () => {
   }
 });
 
-Deno.test("azure_default_store_attaches_ids_and_headers: store true, ids kept, subagent header", async () => {
+Deno.test("azure endpoints get store false and the same id rule as any other (R5)", async () => {
   await using server = await startMockResponsesServer({ responses: [OK] });
   const client = new ResponsesClient({
-    baseUrl: server.url,
-    azure: true,
+    baseUrl: `${server.url}/openai.azure.com`,
     subagent: "review",
-    conversationId: "conv-az",
+    threadId: "conv-az",
   });
   await client.stream({
     model: "m",
@@ -275,9 +287,9 @@ Deno.test("azure_default_store_attaches_ids_and_headers: store true, ids kept, s
     }],
   }).finalResponse();
   const { json, headers } = server.requests[0];
-  assert.equal((json as { store: boolean }).store, true);
-  assert.equal((json as { input: { id?: string }[] }).input[0].id, "in-1");
-  assert.equal(headers.get("session_id"), "conv-az");
+  assert.equal((json as { store: boolean }).store, false);
+  assert.equal("id" in (json as { input: { id?: string }[] }).input[0], false);
+  assert.equal(headers.get("thread-id"), "conv-az");
   assert.equal(headers.get("x-openai-subagent"), "review");
 });
 
@@ -285,7 +297,7 @@ Deno.test("ResponsesClient rejects bad numeric options with RangeError before an
   assert.throws(() => new ResponsesClient({ idleTimeoutMs: -1 }), {
     name: "RangeError",
     message:
-      "Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds, got -1",
+      "Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds up to 2147483647 (about 24.8 days), or Infinity for no timeout, got -1",
   });
   assert.throws(() => new ResponsesClient({ retry: { streamMaxRetries: Number.NaN } }), RangeError);
 });

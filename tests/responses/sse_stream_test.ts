@@ -321,7 +321,7 @@ Deno.test("spawn_response_stream_emits_server_model_header: header events come f
       events: [createdEvent("resp-1"), completedEvent("resp-1")],
     }],
   });
-  const { events } = await collect(testClient(server.url).stream({ model: "m", input: "x" }));
+  const { events } = await collect(testClient(server.url).stream({ model: "gpt-5.2", input: "x" }));
   assert.deepEqual(events.map((event) => event.type), [
     "serverModel",
     "rateLimits",
@@ -389,13 +389,16 @@ Deno.test("process_sse_emits_server_model_from_response_headers_payload: before 
       ],
     }],
   });
-  const { events } = await collect(testClient(server.url).stream({ model: "m", input: "x" }));
+  const { events } = await collect(
+    testClient(server.url).stream({ model: "GPT-5.3-codex", input: "x" }),
+  );
   assert.deepEqual(bodyTypes(events), [
     "serverModel",
     "serverModel",
     "created",
     "outputTextDelta",
     "serverModel",
+    "modelReroute",
     "outputTextDelta",
     "completed",
   ]);

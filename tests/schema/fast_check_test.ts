@@ -45,6 +45,26 @@ const VALID: readonly Record<string, unknown>[] = [
     },
   },
   { type: "response.completed", response: { id: "resp-4", usage: null, end_turn: null } },
+  {
+    type: "response.completed",
+    response: {
+      id: "resp-5",
+      usage: {
+        input_tokens: 3,
+        input_tokens_details: { cached_tokens: 1, cache_write_tokens: null },
+        output_tokens: 2,
+        total_tokens: 5,
+      },
+    },
+  },
+  {
+    type: "response.reasoning_summary_text.done",
+    item_id: "rs_1",
+    text: "Thought",
+    summary_index: 0,
+  },
+  { type: "response.custom_tool_call_input.delta", item_id: "ct_1", call_id: null, delta: "{" },
+  { type: "response.custom_tool_call_input.delta", call_id: "call_1", delta: "}" },
 ];
 
 // Every key the schemas name, and a few that objects carry anyway.
@@ -64,6 +84,10 @@ const KEYS = [
   "output_tokens_details",
   "reasoning_tokens",
   "total_tokens",
+  "cache_write_tokens",
+  "item_id",
+  "call_id",
+  "text",
   "extra",
   "constructor",
   "__proto__",
@@ -128,14 +152,16 @@ function assertAgree(candidate: unknown): void {
   }
 }
 
-Deno.test("the text and reasoning deltas and response.completed have fast checks", () => {
+Deno.test("the text, reasoning and tool-input deltas and response.completed have fast checks", () => {
   assert.deepEqual(
     CHECKED.map(({ type }) => type).sort(),
     [
       "response.completed",
+      "response.custom_tool_call_input.delta",
       "response.output_text.delta",
       "response.reasoning_summary_part.added",
       "response.reasoning_summary_text.delta",
+      "response.reasoning_summary_text.done",
       "response.reasoning_text.delta",
     ],
   );

@@ -1,0 +1,207 @@
+/**
+ * The offline realtime demo: a bundled scenario (`fixtures/realtime/demo.json`) turned into
+ * a realtime mock server script that answers typed text and spoken audio in the frames of
+ * the chosen dialect.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { encodeBase64, PCM16_FRAME_SAMPLES, PCM16_SAMPLE_RATE } from "../audio/pcm16.ts";
+import type { RealtimeDialect } from "../realtime/realtime_dialect.ts";
+import type {
+  RealtimeMockConnection,
+  RealtimeMockScript,
+} from "../testing/realtime_mock_server.ts";
+
+/** A bundled realtime scenario. */
+export interface RealtimeScenario {
+  /** The scenario's name (its file name without `.json`). */
+  name: string;
+  /** What it shows. */
+  description: string;
+  /** The server's session id. */
+  sessionId: string;
+  /** The line sent when the demo runs with no input flags. */
+  defaultText: string;
+  /** The reply to every text item. */
+  textReply: string;
+  /** The transcript of what the user "said" in a stretch of audio. */
+  audioTranscript: string;
+  /** The reply to a stretch of audio. */
+  audioReply: string;
+  /** How many 20 ms microphone frames make a stretch of speech that gets a reply. */
+  speechAfterFrames: number;
+  /** How long the reply audio is, in milliseconds. */
+  replyAudioMs: number;
+  /** The pitch of the tone that stands in for speech. */
+  toneHz: number;
+}
+
+const SCENARIO_SCHEMA = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  sessionId: z.string().min(1),
+  defaultText: z.string().min(1),
+  textReply: z.string().min(1),
+  audioTranscript: z.string(),
+  audioReply: z.string().min(1),
+  speechAfterFrames: z.number().int().positive(),
+  replyAudioMs: z.number().int().nonnegative().max(60_000),
+  toneHz: z.number().positive().max(12_000),
+});
+
+/** The folder of the bundled realtime scenarios. */
+export const REALTIME_SCENARIOS_DIR: URL = new URL("../../fixtures/realtime/", import.meta.url);
+
+/**
+ * Loads a bundled realtime scenario.
+ *
+ * @param name The scenario's name.
+ * @param dir The folder to read from.
+ * @returns The scenario.
+ * @throws {Error} When the file is missing or does not match the format.
+ */
+export async function loadRealtimeScenario(
+  name: string,
+  dir: URL = REALTIME_SCENARIOS_DIR,
+): Promise<RealtimeScenario> {
+  const text = await Deno.readTextFile(new URL(`${name}.json`, dir));
+  const result = SCENARIO_SCHEMA.safeParse(JSON.parse(text));
+  if (!result.success) {
+    throw new Error(
+      `The realtime scenario "${name}" does not match its format: ${result.error.message}`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * A mock server script that plays the scenario in a dialect: it answers the session message,
+ * every text item, and every stretch of audio.
+ *
+ * @param scenario The scenario.
+ * @param dialect The dialect whose server frames are sent.
+ * @param outputModality `text` for text replies (v2), else audio with a transcript.
+ * @returns The script.
+ */
+export function realtimeDemoScript(
+  scenario: RealtimeScenario,
+  dialect: RealtimeDialect,
+  outputModality: "audio" | "text" = "audio",
+): RealtimeMockScript {
+  let framesHeard = 0;
+  let responses = 0;
+  const tone = toneFrames(scenario.replyAudioMs, scenario.toneHz);
+  function reply(connection: RealtimeMockConnection, text: string): void {
+    responses++;
+    const responseId = `resp_demo_${responses}`;
+    const itemId = `item_demo_${responses}`;
+    const words = text.split(/(?<= )/);
+    const legacyOrV2 = dialect === "v2" || dialect === "codex-session-create";
+    if (legacyOrV2) connection.send({ type: "response.created", response: { id: responseId } });
+    for (const word of words) {
+      if (dialect === "v1") {
+        connection.send({ type: "conversation.output_transcript.delta", delta: word });
+      } else if (dialect === "v3") {
+        connection.send({ type: "output_transcript.added", item: { text: word } });
+      } else {
+        connection.send({
+          type: outputModality === "text"
+            ? "response.output_text.delta"
+            : "response.output_audio_transcript.delta",
+          item_id: itemId,
+          delta: word,
+        });
+      }
+    }
+    if (outputModality === "audio") {
+      for (const frame of tone) {
+        if (dialect === "v1") {
+          connection.send({
+            type: "conversation.output_audio.delta",
+            delta: frame,
+            sample_rate: PCM16_SAMPLE_RATE,
+            channels: 1,
+          });
+        } else if (dialect === "v3") {
+          connection.send({ type: "output_audio.delta", audio: frame });
+        } else {
+          connection.send({ type: "response.output_audio.delta", item_id: itemId, delta: frame });
+        }
+      }
+    }
+    if (dialect === "v3") {
+      connection.send({ type: "turn.done", turn: { role: "assistant", transcript: text } });
+    } else if (outputModality === "text") {
+      connection.send({ type: "response.output_text.done", item_id: itemId, text });
+    } else {
+      connection.send({
+        type: "response.output_audio_transcript.done",
+        item_id: itemId,
+        transcript: text,
+      });
+    }
+    if (legacyOrV2) connection.send({ type: "response.done", response: { id: responseId } });
+  }
+  return {
+    onFrame(frame, connection) {
+      switch (frame.type) {
+        case "session.update":
+          if (dialect === "v3") {
+            connection.send({ type: "session.started", session: { id: scenario.sessionId } });
+          } else {
+            connection.send({ type: "session.updated", session: { id: scenario.sessionId } });
+          }
+          return;
+        case "session.create":
+          connection.send({ type: "session.created", session: { id: scenario.sessionId } });
+          return;
+        case "conversation.item.create": {
+          const item = (frame.json as { item?: { type?: string; role?: string } }).item;
+          if (item?.type === "message" && item.role === "user") {
+            reply(connection, scenario.textReply);
+          }
+          return;
+        }
+        case "session.context.append":
+          reply(connection, scenario.textReply);
+          return;
+        case "input_audio_buffer.append":
+        case "input_audio.append":
+        case "response.input_audio.delta":
+          framesHeard++;
+          if (framesHeard % scenario.speechAfterFrames === 0) {
+            if (dialect === "v3") {
+              connection.send({
+                type: "turn.done",
+                turn: { role: "user", transcript: scenario.audioTranscript },
+              });
+            } else {
+              connection.send({ type: "input_audio_buffer.speech_started" });
+              connection.send({
+                type: "conversation.item.input_audio_transcription.completed",
+                transcript: scenario.audioTranscript,
+              });
+            }
+            reply(connection, scenario.audioReply);
+          }
+          return;
+      }
+    },
+  };
+}
+
+function toneFrames(ms: number, hz: number): string[] {
+  const frames: string[] = [];
+  const total = Math.round(ms / 20);
+  for (let frame = 0; frame < total; frame++) {
+    const samples = new Int16Array(PCM16_FRAME_SAMPLES);
+    for (let index = 0; index < samples.length; index++) {
+      const t = (frame * PCM16_FRAME_SAMPLES + index) / PCM16_SAMPLE_RATE;
+      samples[index] = Math.round(6000 * Math.sin(2 * Math.PI * hz * t));
+    }
+    frames.push(encodeBase64(new Uint8Array(samples.buffer)));
+  }
+  return frames;
+}

@@ -1,0 +1,134 @@
+/**
+ * Bounds for every timer: option checks that say what is allowed, and a clamp for delays
+ * a server asks for, so no wait overflows the platform timer.
+ *
+ * `setTimeout` keeps its delay in a signed 32-bit integer: anything above 2³¹−1 ms (about
+ * 24.8 days) fires after 1 ms instead, and `Infinity` fires at once.
+ *
+ * @module
+ */
+
+/** The longest delay a timer can wait, in milliseconds: 2³¹−1 (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Checks a timeout option: a positive number of milliseconds up to
+ * {@linkcode MAX_TIMER_MS}, or `Infinity` for no timeout.
+ *
+ * @param owner What is being configured, for the message (`ResponsesClient`).
+ * @param name The option's name.
+ * @param value The value given.
+ * @returns The value.
+ * @throws {RangeError} When it is not allowed.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkTimeoutMs } from "./timeout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(checkTimeoutMs("Client", "idleTimeoutMs", Infinity), Infinity);
+ * assert.throws(() => checkTimeoutMs("Client", "idleTimeoutMs", 2 ** 31), RangeError);
+ * ```
+ */
+export function checkTimeoutMs(owner: string, name: string, value: number): number {
+  if (value === Infinity || (typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
+    return value;
+  }
+  throw new RangeError(
+    `Cannot create ${owner}: ${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS} (about 24.8 days), or Infinity for no timeout, got ${value}`,
+  );
+}
+
+/**
+ * Checks a delay option: a number of milliseconds from 0 to {@linkcode MAX_TIMER_MS}.
+ *
+ * @param owner What is being configured, for the message.
+ * @param name The option's name.
+ * @param value The value given.
+ * @returns The value.
+ * @throws {RangeError} When it is not allowed.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkDelayMs } from "./timeout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(checkDelayMs("Client", "retry.baseDelayMs", 200), 200);
+ * assert.throws(() => checkDelayMs("Client", "retry.baseDelayMs", Infinity), RangeError);
+ * ```
+ */
+export function checkDelayMs(owner: string, name: string, value: number): number {
+  if (typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS) return value;
+  throw new RangeError(
+    `Cannot create ${owner}: ${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS} (about 24.8 days), got ${value}`,
+  );
+}
+
+/**
+ * Clamps a delay into what a timer can wait: `NaN` and negatives become 0, anything above
+ * `maxMs` (itself at most {@linkcode MAX_TIMER_MS}) becomes `maxMs`.
+ *
+ * @param delayMs The delay asked for.
+ * @param maxMs The longest allowed.
+ * @returns The delay to wait.
+ *
+ * @example Usage
+ * ```ts
+ * import { clampDelayMs } from "./timeout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(clampDelayMs(3_600_000, 60_000), 60_000);
+ * assert.equal(clampDelayMs(Number.NaN, 60_000), 0);
+ * ```
+ */
+export function clampDelayMs(delayMs: number, maxMs: number = MAX_TIMER_MS): number {
+  if (!(delayMs > 0)) return 0;
+  return Math.min(delayMs, maxMs, MAX_TIMER_MS);
+}
+
+/** A timer that aborts a signal; see {@linkcode startDeadline}. */
+export interface Deadline {
+  /** Fires when the caller's signal does or the time is up. */
+  readonly signal: AbortSignal;
+  /** Whether the time ran out (rather than the caller aborting). */
+  readonly expired: boolean;
+  /** Stops the timer; the signal then fires only with the caller's. */
+  clear(): void;
+}
+
+/**
+ * Starts a deadline: a signal that fires after `ms` milliseconds or when `signal` does.
+ * `Infinity` never expires. Call `clear()` once the awaited thing arrived.
+ *
+ * @param ms How long to allow (at most {@linkcode MAX_TIMER_MS}, or `Infinity`).
+ * @param signal The caller's signal, if any.
+ * @returns The deadline.
+ *
+ * @example Usage
+ * ```ts
+ * import { startDeadline } from "./timeout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const deadline = startDeadline(60_000);
+ * assert.equal(deadline.signal.aborted, false);
+ * deadline.clear();
+ * assert.equal(deadline.expired, false);
+ * ```
+ */
+export function startDeadline(ms: number, signal?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = ms === Infinity ? undefined : setTimeout(() => {
+    expired = true;
+    controller.abort(new DOMException(`No answer within ${ms} ms`, "TimeoutError"));
+  }, clampDelayMs(ms));
+  return {
+    signal: signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]),
+    get expired(): boolean {
+      return expired;
+    },
+    clear(): void {
+      clearTimeout(timer);
+    },
+  };
+}
