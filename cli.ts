@@ -44,6 +44,24 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: async (args, context) =>
       (await import("./lib/cli/realtime_command.ts")).runRealtimeCommand(args, context),
   },
+  capture: {
+    usage: "capture --out TAPE [--upstream URL]",
+    summary: "Record any client's HTTP and WebSocket traffic to a tape, secrets kept out",
+    run: async (args, context) =>
+      (await import("./lib/cli/capture_command.ts")).runCaptureCommand(args, context),
+  },
+  replay: {
+    usage: "replay TAPE",
+    summary: "Serve a tape on 127.0.0.1 so any client can run against the recording",
+    run: async (args, context) =>
+      (await import("./lib/cli/replay_command.ts")).runReplayCommand(args, context),
+  },
+  inspect: {
+    usage: "inspect TAPE",
+    summary: "Show a tape's timeline: first byte, gaps, events, rate limits, errors, drift",
+    run: async (args, context) =>
+      (await import("./lib/cli/inspect_command.ts")).runInspectCommand(args, context),
+  },
 };
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(["-h", "--help"]);

@@ -49,3 +49,9 @@ export * from "./lib/telemetry/telemetry.ts";
 export { abortableSleep, backoffDelayMs, type BackoffOptions } from "./lib/transport/backoff.ts";
 export * from "./lib/transport/retry_after.ts";
 export { VERSION } from "./lib/version.ts";
+export {
+  TapeRecorder,
+  type TapeRecorderOptions,
+  type WsOpenInfo,
+} from "./lib/tape/tape_recorder.ts";
+export type { RedactionOptions } from "./lib/tape/redaction.ts";

@@ -46,3 +46,4 @@
  */
 
 export * from "./lib/testing/mod.ts";
+export * from "./lib/tape/mod.ts";

@@ -62,6 +62,40 @@ export function startServer(
   };
 }
 
+/**
+ * A body that sends one byte of `text` every `everyMs` milliseconds, forever (it starts
+ * again at the end), until cancelled or `signal` fires: never silent long enough for a
+ * per-chunk timeout.
+ */
+export function trickle(
+  text: string,
+  everyMs: number,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      return new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          if (signal.aborted) {
+            controller.close();
+            resolve();
+            return;
+          }
+          controller.enqueue(bytes.slice(at, at + 1));
+          at = (at + 1) % bytes.length;
+          resolve();
+        }, everyMs);
+      });
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  }, { highWaterMark: 0 });
+}
+
 /** A TCP server that reads every request and never answers. */
 export function startSilentServer(): HostileServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -66,6 +66,36 @@ export function decodePcm16Base64(text: string): Uint8Array {
 }
 
 /**
+ * The number of bytes base64 text stands for, without decoding it (padded or not).
+ *
+ * @param text The base64 text.
+ * @returns The decoded length in bytes.
+ * @throws {CodexWireError} With kind `audio` when the length cannot be base64 (one
+ * character past a multiple of four).
+ *
+ * @example Usage
+ * ```ts
+ * import { base64ByteLength } from "./pcm16.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(base64ByteLength("AQID/w=="), 4);
+ * assert.equal(base64ByteLength("AQIDBA"), 4);
+ * ```
+ */
+export function base64ByteLength(text: string): number {
+  if (text.length % 4 === 1) {
+    throw new CodexWireError(
+      `Cannot use audio of ${text.length} base64 characters: that is not a base64 length`,
+      { kind: "audio" },
+    );
+  }
+  let padding = 0;
+  if (text.endsWith("==")) padding = 2;
+  else if (text.endsWith("=")) padding = 1;
+  return Math.floor(text.length * 3 / 4) - padding;
+}
+
+/**
  * Checks that a PCM16 payload holds whole 16-bit samples.
  *
  * @param byteLength The payload's length in bytes.

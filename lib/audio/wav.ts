@@ -104,6 +104,10 @@ export async function readWav(input: ReadableStream<Uint8Array>): Promise<WavStr
           data: dataStream(reader, rest, unknown ? Infinity : size, done),
         };
       }
+      if (offset + 8 + size > HEADER_LIMIT) {
+        // Only the data chunk may be large; anything else this big is not worth buffering.
+        throw wavError("Cannot read WAV: no data chunk in the first MiB");
+      }
       if (!await need(offset + 8 + size)) {
         throw wavError(`Cannot read WAV: the "${id}" chunk is cut short`);
       }

@@ -6,10 +6,11 @@
  * @module
  */
 
-import { PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm16.ts";
+import { decodePcm16Base64, PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm16.ts";
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 import {
   type RealtimeConversationEvent,
   RealtimeConversationManager,
@@ -65,6 +66,14 @@ interface RealtimeSettings {
  * @param args The arguments, such as `["--text", "--dialect", "v1"]`.
  * @param context The process I/O.
  * @returns The exit status: 0 closed, 1 failed, 2 bad usage.
+ *
+ * @example Playing the offline demo in-process
+ * ```ts ignore
+ * import { runRealtimeCommand } from "./realtime_command.ts";
+ * import { denoCliContext } from "./cli_context.ts";
+ *
+ * const status = await runRealtimeCommand(["--text"], denoCliContext());
+ * ```
  */
 export async function runRealtimeCommand(
   args: readonly string[],
@@ -209,7 +218,10 @@ async function converse(
   }
   const audioOut = settings.audioOut === undefined
     ? undefined
-    : await openAudioOut(settings.audioOut, context);
+    : await openAudioOut(settings.audioOut, context, async (message) => {
+      await status.clear();
+      await context.stderr.write(`${palette.yellow("warning:")} ${message}\n`);
+    });
   await using manager = new RealtimeConversationManager();
   const status = new StatusLine(context.stderr);
   const transcriptOut = settings.audioOut === "-" ? context.stderr : context.stdout;
@@ -370,6 +382,8 @@ async function converse(
   } finally {
     context.signal?.removeEventListener("abort", onInterrupt);
     await audioSource?.cancel().catch(() => {});
+    // Also on a failure: the WAV gets its sizes and the file is closed (close is idempotent).
+    await audioOut?.close().catch(() => {});
   }
 }
 
@@ -490,7 +504,11 @@ interface AudioSink {
   close(): Promise<void>;
 }
 
-async function openAudioOut(path: string, context: CliContext): Promise<AudioSink> {
+async function openAudioOut(
+  path: string,
+  context: CliContext,
+  warn: (message: string) => Promise<void>,
+): Promise<AudioSink> {
   let file: Deno.FsFile | undefined;
   let writer: WavWriter;
   const format = { sampleRate: PCM16_SAMPLE_RATE, numChannels: 1 };
@@ -517,19 +535,21 @@ async function openAudioOut(path: string, context: CliContext): Promise<AudioSin
       if (event.type !== "audioOut" || closed) return;
       let bytes: Uint8Array;
       try {
-        bytes = Uint8Array.fromBase64(event.data);
-      } catch {
-        return;
-      }
-      if (bytes.length % 2 === 1) bytes = bytes.subarray(0, bytes.length - 1);
-      if (event.sampleRate !== PCM16_SAMPLE_RATE || event.numChannels !== 1) {
-        const key = `${event.sampleRate}/${event.numChannels}`;
-        let resampler = resamplers.get(key);
-        if (resampler === undefined) {
-          resampler = new Pcm16Resampler(event);
-          resamplers.set(key, resampler);
+        bytes = decodePcm16Base64(event.data);
+        if (event.sampleRate !== PCM16_SAMPLE_RATE || event.numChannels !== 1) {
+          const key = `${event.sampleRate}/${event.numChannels}`;
+          let resampler = resamplers.get(key);
+          if (resampler === undefined) {
+            resampler = new Pcm16Resampler(event);
+            resamplers.set(key, resampler);
+          }
+          bytes = new Uint8Array(resampler.push(new Int16Array(bytes.slice().buffer)).buffer);
         }
-        bytes = new Uint8Array(resampler.push(new Int16Array(bytes.slice().buffer)).buffer);
+      } catch (error) {
+        // One frame that cannot be played is skipped; the conversation and the file go on.
+        if (!(error instanceof CodexWireError)) throw error;
+        await warn(`skipped a reply audio frame: ${error.message}`);
+        return;
       }
       await writer.write(bytes);
     },
@@ -548,10 +568,14 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source} is not a URL: "${value}"; use one such as ${DEFAULT_BASE_URL}`);
+    throw new UsageError(
+      `${source} is not a URL: "${redactUrl(value)}"; use one such as ${DEFAULT_BASE_URL}`,
+    );
   }
   if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) {
-    throw new UsageError(`${source} must be an http, https, ws or wss URL, got "${value}"`);
+    throw new UsageError(
+      `${source} must be an http, https, ws or wss URL, got "${redactUrl(value)}"`,
+    );
   }
   return value;
 }

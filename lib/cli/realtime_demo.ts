@@ -61,6 +61,15 @@ export const REALTIME_SCENARIOS_DIR: URL = new URL("../../fixtures/realtime/", i
  * @param dir The folder to read from.
  * @returns The scenario.
  * @throws {Error} When the file is missing or does not match the format.
+ *
+ * @example Usage
+ * ```ts
+ * import { loadRealtimeScenario } from "./realtime_demo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const scenario = await loadRealtimeScenario("demo");
+ * assert.equal(scenario.name, "demo");
+ * ```
  */
 export async function loadRealtimeScenario(
   name: string,
@@ -84,6 +93,17 @@ export async function loadRealtimeScenario(
  * @param dialect The dialect whose server frames are sent.
  * @param outputModality `text` for text replies (v2), else audio with a transcript.
  * @returns The script.
+ *
+ * @example Serving the demo on a mock server
+ * ```ts
+ * import { loadRealtimeScenario, realtimeDemoScript } from "./realtime_demo.ts";
+ * import { startRealtimeMockServer } from "../testing/realtime_mock_server.ts";
+ *
+ * const scenario = await loadRealtimeScenario("demo");
+ * await using server = await startRealtimeMockServer({
+ *   defaultScript: realtimeDemoScript(scenario, "v2"),
+ * });
+ * ```
  */
 export function realtimeDemoScript(
   scenario: RealtimeScenario,

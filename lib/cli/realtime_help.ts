@@ -102,6 +102,14 @@ export const REALTIME_OPTIONS: readonly OptionSpec[] = [
  * The help text of `realtime`.
  *
  * @returns The help, ending with a newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { realtimeHelp } from "./realtime_help.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(realtimeHelp(), /--dialect NAME/);
+ * ```
  */
 export function realtimeHelp(): string {
   return `Hold a realtime conversation (text and audio) over WebSocket.

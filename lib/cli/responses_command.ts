@@ -8,7 +8,6 @@
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
-import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
@@ -33,12 +32,8 @@ import {
   RESPONSES_OPTIONS,
   responsesHelp,
 } from "./responses_help.ts";
-import {
-  listScenarios,
-  loadScenario,
-  type Scenario,
-  scenarioToMockResponses,
-} from "./scenarios.ts";
+import { listScenarios, loadScenario, type Scenario } from "./scenarios.ts";
+import { startOfflineServer } from "./offline_server.ts";
 
 export {
   DEFAULT_MODEL,
@@ -120,7 +115,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
   const { offline } = settings;
   await using server = offline === undefined
     ? undefined
-    : await startMockResponsesServer({ responses: scenarioToMockResponses(offline.scenario) });
+    : await startOfflineServer(offline.scenario);
   const chatgpt = settings.online?.chatgpt;
   const baseUrl = server?.url ?? settings.online?.baseUrl ??
     (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL);
@@ -128,7 +123,9 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     await context.stderr.write(
       `${
         palette.dim(
-          `codexwire: ${offline.reason}; replaying the bundled offline scenario "${offline.scenario.name}" from a local mock server (the prompt is sent to it, but the answer is scripted)`,
+          `codexwire: ${offline.reason}; replaying the bundled offline scenario "${offline.scenario.name}" from ${
+            server?.source === "tape" ? "its recorded tape" : "a local mock server"
+          } (the prompt is sent to it, but the answer is scripted)`,
         )
       }\n`,
     );

@@ -62,6 +62,14 @@ const pools = new WeakMap<ZstdWasmModule, Pool>();
  * loaded): for tests and benchmarks of the release rule.
  *
  * @returns The size of its memory.
+ *
+ * @example Usage
+ * ```ts
+ * import { wasmDecoderHeapBytes } from "./_wasm_decoder.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert(wasmDecoderHeapBytes() >= 0);
+ * ```
  */
 export function wasmDecoderHeapBytes(): number {
   return current?.HEAPU8.length ?? 0;

@@ -101,13 +101,16 @@ export class ZstdDecompressionStream {
     };
     // Backpressure: after each output chunk (at most 128 KiB) decoding waits until the
     // reader wants more, so a bomb expands at the consumer's pace, not into the queue.
+    // An abort of the writable waits for the write in progress, which may be waiting here:
+    // its signal (which fires at once) ends the wait.
     const deliver = async (chunk: Uint8Array): Promise<void> => {
       if (cancelled) throw cancelReason;
       output.enqueue(chunk as Uint8Array<ArrayBuffer>);
-      while (!cancelled && (output.desiredSize ?? 1) <= 0) {
+      while (!cancelled && !input.signal.aborted && (output.desiredSize ?? 1) <= 0) {
         await new Promise<void>((resolve) => wake = resolve);
       }
       if (cancelled) throw cancelReason;
+      input.signal.throwIfAborted();
     };
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller): void {
@@ -128,6 +131,11 @@ export class ZstdDecompressionStream {
     this.writable = new WritableStream<ArrayBuffer | ArrayBufferView>({
       async start(controller): Promise<void> {
         input = controller;
+        controller.signal.addEventListener("abort", () => {
+          // As a TransformStream does: the reader learns of the abort at once.
+          fail(controller.signal.reason);
+          wakeUp();
+        }, { once: true });
         try {
           decoder = await createZstdDecoder({
             maxOutputBytes,

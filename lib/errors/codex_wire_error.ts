@@ -28,6 +28,7 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  *   iterated twice).
  * - `audio`: audio bytes that cannot be used: an odd-length PCM16 payload, a WAV file that
  *   is not PCM16, an unsupported sample rate.
+ * - `tape`: a tape could not be read (a bad line) or written (a line still held a secret).
  */
 export type CodexWireErrorKind =
   | "contextWindowExceeded"
@@ -48,7 +49,8 @@ export type CodexWireErrorKind =
   | "aborted"
   | "compression"
   | "usage"
-  | "audio";
+  | "audio"
+  | "tape";
 
 /** Construction options of {@linkcode CodexWireError}. */
 export interface CodexWireErrorOptions {

@@ -7,7 +7,7 @@
 
 import type { RealtimeTranscriptEntry } from "./realtime_event.ts";
 
-/** The most text the active transcript keeps: its last 8 KiB of characters. */
+/** The most text the active transcript keeps: its last 8 KiB, counted in UTF-8 bytes. */
 export const ACTIVE_TRANSCRIPT_LIMIT = 8 * 1024;
 
 /**
@@ -89,18 +89,35 @@ export class ActiveTranscript {
   }
 
   #cap(): void {
-    let total = 0;
-    for (const entry of this.#entries) total += entry.text.length;
+    const sizes = this.#entries.map((entry) => utf8Length(entry.text));
+    let total = sizes.reduce((sum, size) => sum + size, 0);
     while (total > ACTIVE_TRANSCRIPT_LIMIT && this.#entries.length > 0) {
-      const first = this.#entries[0];
       const excess = total - ACTIVE_TRANSCRIPT_LIMIT;
-      if (first.text.length <= excess) {
+      if (sizes[0] <= excess) {
         this.#entries.shift();
-        total -= first.text.length;
+        total -= sizes.shift() ?? 0;
       } else {
-        first.text = first.text.slice(excess);
-        total -= excess;
+        const first = this.#entries[0];
+        first.text = dropUtf8Prefix(first.text, excess);
+        const size = utf8Length(first.text);
+        total -= sizes[0] - size;
+        sizes[0] = size;
       }
     }
   }
+}
+
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+function utf8Length(text: string): number {
+  return ENCODER.encode(text).byteLength;
+}
+
+// Drops at least `bytes` UTF-8 bytes from the front, moving on to the next whole character.
+function dropUtf8Prefix(text: string, bytes: number): string {
+  const encoded = ENCODER.encode(text);
+  let start = bytes;
+  while (start < encoded.length && (encoded[start] & 0xc0) === 0x80) start++;
+  return DECODER.decode(encoded.subarray(start));
 }

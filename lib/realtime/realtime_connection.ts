@@ -6,9 +6,10 @@
  * @module
  */
 
-import { checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
+import { base64ByteLength, checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
 import { readEnv } from "./_env.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { checkTimeoutMs } from "../transport/timeout.ts";
 import {
   audioAppendMessage,
   type RealtimeAudioFormat,
@@ -23,6 +24,7 @@ import type { RealtimeEvent, RealtimeWireEvent } from "./realtime_event.ts";
 import { type ParsedRealtimeFrame, RealtimeEventParser } from "./realtime_event_parser.ts";
 import { realtimeHandshakeHeaders } from "./realtime_headers.ts";
 import { realtimeWebSocketUrl } from "./realtime_url.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 
 /** Options of {@linkcode connectRealtime}. */
 export interface ConnectRealtimeOptions {
@@ -50,7 +52,12 @@ export interface ConnectRealtimeOptions {
   sessionId?: string;
   /** The Codex thread id, sent as `thread-id`. */
   threadId?: string;
-  /** How long the handshake (and v3's wait for `session.started`) may take. @default {30000} */
+  /**
+   * How long the handshake (and v3's wait for `session.started`) may take, in milliseconds;
+   * `Infinity` for no deadline.
+   *
+   * @default {30000}
+   */
   connectTimeoutMs?: number;
   /** Called with every JSON frame from the server, known or not, before it is mapped. */
   onWireEvent?: (event: RealtimeWireEvent) => void;
@@ -123,43 +130,96 @@ export async function connectRealtime(
 ): Promise<RealtimeConnection> {
   const dialect = options.dialect ?? "v2";
   const sessionMessage = realtimeSessionMessage(dialect, options.session);
-  let url: URL;
-  if (options.url !== undefined) {
-    url = new URL(options.url);
-  } else {
-    url = realtimeWebSocketUrl(options.baseUrl ?? "https://api.openai.com/v1", {
+  const timeoutMs = connectTimeout(options.connectTimeoutMs);
+  const url = options.url !== undefined
+    ? socketUrl(options.url)
+    : realtimeWebSocketUrl(options.baseUrl ?? "https://api.openai.com/v1", {
       dialect,
       ...withModel(options.model ?? defaultRealtimeModel(dialect)),
       ...(options.queryParams === undefined ? {} : { queryParams: options.queryParams }),
     });
-  }
   const apiKey = options.apiKey ?? readEnv("OPENAI_API_KEY");
-  const headers = realtimeHandshakeHeaders({
-    dialect,
-    ...(apiKey === undefined ? {} : { apiKey }),
-    ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
-    ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
-    ...(options.headers === undefined ? {} : { headers: options.headers }),
-    ...(options.providerHeaders === undefined ? {} : { providerHeaders: options.providerHeaders }),
-  });
+  let headers: Headers;
+  try {
+    headers = realtimeHandshakeHeaders({
+      dialect,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
+      ...(options.providerHeaders === undefined
+        ? {}
+        : { providerHeaders: options.providerHeaders }),
+    });
+  } catch (cause) {
+    throw new CodexWireError(`Cannot use the realtime handshake headers: ${messageOf(cause)}`, {
+      kind: "usage",
+      cause,
+    });
+  }
   if (options.signal?.aborted === true) {
     throw new CodexWireError("Realtime connect was aborted", {
       kind: "aborted",
       cause: options.signal.reason,
     });
   }
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const socket = new WebSocket(url, { headers } as unknown as string[]);
-  const connection = new RealtimeConnection(socket, dialect, url, options);
-  await connection.open(timeoutMs, options.signal);
+  let socket: WebSocket;
   try {
-    await connection.send(sessionMessage);
-    if (dialect === "v3") await connection.awaitSessionStarted(timeoutMs, options.signal);
-  } catch (error) {
-    await connection.close();
-    throw error;
+    socket = new WebSocket(url, { headers } as unknown as string[]);
+  } catch (cause) {
+    // Deno checks the URL and the header values here, before any I/O.
+    throw new CodexWireError(
+      `Cannot open a realtime websocket to ${url.origin}${url.pathname}: ${messageOf(cause)}`,
+      { kind: "usage", cause },
+    );
   }
-  return connection;
+  return await openConnection(socket, dialect, url, options, sessionMessage, timeoutMs);
+}
+
+// Set in RealtimeConnection's static block, which may use its private constructor and members.
+let openConnection: (
+  socket: WebSocket,
+  dialect: RealtimeDialect,
+  url: URL,
+  options: ConnectRealtimeOptions,
+  sessionMessage: RealtimeClientMessage,
+  timeoutMs: number,
+) => Promise<RealtimeConnection>;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function connectTimeout(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_CONNECT_TIMEOUT_MS;
+  try {
+    return checkTimeoutMs("a realtime connection", "connectTimeoutMs", value);
+  } catch (cause) {
+    throw new CodexWireError((cause as Error).message, { kind: "usage", cause });
+  }
+}
+
+function socketUrl(value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new CodexWireError(
+      `Cannot connect to the realtime websocket "${
+        redactUrl(String(value))
+      }": it is not a URL; use one such as wss://api.openai.com/v1/realtime`,
+      { kind: "usage", cause },
+    );
+  }
+  if (!["ws:", "wss:", "http:", "https:"].includes(url.protocol)) {
+    throw new CodexWireError(
+      `Unsupported realtime websocket scheme "${
+        url.protocol.replace(/:$/, "")
+      }": use ws or wss (http and https are taken as ws and wss)`,
+      { kind: "usage" },
+    );
+  }
+  return url;
 }
 
 function withModel(model: string | undefined): { model?: string } {
@@ -203,15 +263,23 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
   #onAbort: (() => void) | undefined;
   #sessionWaiter: ((event: RealtimeEvent | undefined) => void) | undefined;
 
-  /**
-   * Wraps a WebSocket; use {@linkcode connectRealtime} instead.
-   *
-   * @param socket The WebSocket, not yet open.
-   * @param dialect The dialect.
-   * @param url The URL.
-   * @param options The connect options.
-   */
-  constructor(
+  static {
+    openConnection = async (socket, dialect, url, options, sessionMessage, timeoutMs) => {
+      const connection = new RealtimeConnection(socket, dialect, url, options);
+      await connection.#open(timeoutMs, options.signal);
+      try {
+        await connection.send(sessionMessage);
+        if (dialect === "v3") await connection.#awaitSessionStarted(timeoutMs, options.signal);
+      } catch (error) {
+        await connection.close();
+        throw error;
+      }
+      return connection;
+    };
+  }
+
+  // Wraps a WebSocket that is not yet open; connectRealtime is the way in.
+  private constructor(
     socket: WebSocket,
     dialect: RealtimeDialect,
     url: URL,
@@ -244,13 +312,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     return this.#closeCode;
   }
 
-  /**
-   * Waits for the handshake. Used by {@linkcode connectRealtime}.
-   *
-   * @param timeoutMs How long it may take.
-   * @param signal Stops waiting.
-   */
-  async open(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  // Waits for the handshake.
+  async #open(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const socket = this.#socket;
     let errorMessage = "";
     socket.onerror = (event) => {
@@ -262,7 +325,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
       await new Promise<void>((resolve, reject) => {
         socket.onopen = () => resolve();
         socket.addEventListener("close", () => reject(this.#handshakeError(errorMessage)));
-        timer = setTimeout(
+        timer = timeoutMs === Infinity ? undefined : setTimeout(
           () =>
             reject(
               new CodexWireError(
@@ -297,15 +360,9 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     }
   }
 
-  /**
-   * v3: waits for the first event, which must be `sessionUpdated` (from `session.started`
-   * or `session.updated`); it stays queued for the reader. Used by
-   * {@linkcode connectRealtime}.
-   *
-   * @param timeoutMs How long it may take.
-   * @param signal Stops waiting.
-   */
-  async awaitSessionStarted(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  // v3: waits for the first event, which must be `sessionUpdated` (from `session.started` or
+  // `session.updated`); it stays queued for the reader.
+  async #awaitSessionStarted(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     let first: RealtimeEvent | undefined = this.#queue[this.#head];
     if (first === undefined && !this.#ended) {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -313,7 +370,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
       try {
         first = await new Promise<RealtimeEvent | undefined>((resolve, reject) => {
           this.#sessionWaiter = resolve;
-          timer = setTimeout(
+          timer = timeoutMs === Infinity ? undefined : setTimeout(
             () =>
               reject(
                 new CodexWireError(
@@ -385,21 +442,16 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    *
    * @param pcm16 The samples, or their base64.
    * @param format The legacy dialect's format fields.
-   * @throws {CodexWireError} With kind `audio` for an odd number of bytes, `stream` when
-   * closed.
+   * @throws {CodexWireError} With kind `audio` for an odd number of bytes (also when given
+   * as base64), `stream` when closed.
    */
   appendAudio(pcm16: Uint8Array | string, format: RealtimeAudioFormat = {}): Promise<void> {
-    let audio: string;
-    if (typeof pcm16 === "string") {
-      audio = pcm16;
-    } else {
-      try {
-        checkPcm16Length(pcm16.byteLength);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      audio = encodeBase64(pcm16);
+    try {
+      checkPcm16Length(typeof pcm16 === "string" ? base64ByteLength(pcm16) : pcm16.byteLength);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    const audio = typeof pcm16 === "string" ? pcm16 : encodeBase64(pcm16);
     return this.send(audioAppendMessage(this.dialect, audio, format));
   }
 
@@ -466,10 +518,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
    * @param options The close code and reason.
    */
   async close(options: RealtimeCloseOptions = {}): Promise<void> {
-    if (this.#onAbort !== undefined) {
-      this.#options.signal?.removeEventListener("abort", this.#onAbort);
-      this.#onAbort = undefined;
-    }
+    this.#releaseSignal();
     if (!this.#closing && !this.#ended) {
       this.#closing = true;
       const socket = this.#socket;
@@ -530,7 +579,15 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     if (parsed.event !== undefined) this.#push(parsed.event);
   }
 
+  // The caller's signal may outlive this connection: drop our listener once it is not needed.
+  #releaseSignal(): void {
+    if (this.#onAbort === undefined) return;
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#onAbort = undefined;
+  }
+
   #onClose(code: number, reason: string): void {
+    this.#releaseSignal();
     if (this.#ended) return;
     if (this.dialect === "v3" && !this.#closing && code !== 1000) {
       this.#push({

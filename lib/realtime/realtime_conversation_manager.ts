@@ -9,7 +9,12 @@
 
 import { readEnv } from "./_env.ts";
 import { CodexWireError, type CodexWireErrorKind } from "../errors/codex_wire_error.ts";
-import { checkPcm16Length, encodeBase64 } from "../audio/pcm16.ts";
+import {
+  base64ByteLength,
+  checkPcm16Length,
+  encodeBase64,
+  pcm16DurationMs,
+} from "../audio/pcm16.ts";
 import {
   connectRealtime,
   type ConnectRealtimeOptions,
@@ -207,7 +212,6 @@ export class RealtimeConversationManager
    * says why) or was overtaken by another start or a close.
    */
   async start(options: RealtimeConversationStartOptions = {}): Promise<boolean> {
-    const generation = ++this.#generation;
     const dialect = options.dialect ?? "v2";
     const apiKey = options.apiKey ?? readEnv("OPENAI_API_KEY");
     const sessionId = options.sessionId ?? crypto.randomUUID();
@@ -234,6 +238,9 @@ export class RealtimeConversationManager
       return false;
     }
 
+    // Counted only now: a start refused in preflight replaces nothing, not even a start that
+    // is still connecting.
+    const generation = ++this.#generation;
     const previous = this.#current;
     this.#current = undefined;
     if (previous !== undefined) await previous.stop();
@@ -282,7 +289,7 @@ export class RealtimeConversationManager
    *
    * @param frame The frame.
    * @param format The legacy dialect's format fields.
-   * @throws {CodexWireError} With kind `audio` for an odd number of bytes.
+   * @throws {CodexWireError} With kind `audio` for an odd number of bytes (also when given as base64).
    */
   insertAudio(frame: Uint8Array | string, format: RealtimeAudioFormat = {}): void {
     const conversation = this.#current;
@@ -290,13 +297,8 @@ export class RealtimeConversationManager
       this.#notRunning();
       return;
     }
-    let audio: string;
-    if (typeof frame === "string") {
-      audio = frame;
-    } else {
-      checkPcm16Length(frame.byteLength);
-      audio = encodeBase64(frame);
-    }
+    checkPcm16Length(typeof frame === "string" ? base64ByteLength(frame) : frame.byteLength);
+    const audio = typeof frame === "string" ? frame : encodeBase64(frame);
     conversation.queueAudio(audioAppendMessage(conversation.dialect, audio, format), audio);
   }
 
@@ -609,7 +611,7 @@ class Conversation {
       }
       if (audio !== undefined) {
         this.stats.audioFramesSent++;
-        this.stats.audioInMs += base64Bytes(audio) / 2 / 24;
+        this.stats.audioInMs += pcm16DurationMs(base64ByteLength(audio));
       }
     }
   }
@@ -644,7 +646,7 @@ class Conversation {
       case "audioOut": {
         const ms = event.samplesPerChannel !== undefined
           ? event.samplesPerChannel * 1000 / event.sampleRate
-          : base64Bytes(event.data) / 2 / event.numChannels * 1000 / event.sampleRate;
+          : pcm16DurationMs(byteLengthOf(event.data), event.sampleRate, event.numChannels);
         this.stats.audioOutMs += ms;
         if (v2 && event.itemId !== undefined) {
           if (this.#playing?.itemId !== event.itemId) {
@@ -713,11 +715,13 @@ function backendItem(text: string): RealtimeClientMessage {
   };
 }
 
-function base64Bytes(text: string): number {
-  let padding = 0;
-  if (text.endsWith("==")) padding = 2;
-  else if (text.endsWith("=")) padding = 1;
-  return Math.floor(text.length * 3 / 4) - padding;
+// The length of inbound audio for the stats; a malformed length counts as nothing.
+function byteLengthOf(base64: string): number {
+  try {
+    return base64ByteLength(base64);
+  } catch {
+    return 0;
+  }
 }
 
 function emptyStats(): RealtimeConversationStats {

@@ -4,7 +4,11 @@
  * @module
  */
 
-import { VERSION } from "../version.ts";
+import {
+  DEFAULT_ORIGINATOR,
+  defaultUserAgent,
+  mergeRequestHeaders,
+} from "../responses/request_headers.ts";
 import type { RealtimeDialect } from "./realtime_dialect.ts";
 
 /** Options of {@linkcode realtimeHandshakeHeaders}. */
@@ -49,7 +53,6 @@ export interface RealtimeHeadersOptions {
  * ```
  */
 export function realtimeHandshakeHeaders(options: RealtimeHeadersOptions = {}): Headers {
-  const headers = new Headers(options.providerHeaders);
   const extra = new Headers(options.headers);
   if (options.apiKey !== undefined) extra.set("authorization", `Bearer ${options.apiKey}`);
   if (options.sessionId !== undefined) {
@@ -60,19 +63,10 @@ export function realtimeHandshakeHeaders(options: RealtimeHeadersOptions = {}): 
   const dialect = options.dialect ?? "v2";
   if (dialect === "v1") extra.set("openai-alpha", "quicksilver=v1");
   if (dialect === "v3") extra.set("openai-alpha", "quicksilver=v2");
-  for (const [name, value] of extra) headers.set(name, value);
-  const originator = headers.get("originator") ?? options.originator ?? "codex_cli_rs";
-  const defaults: [string, string][] = [
-    ["originator", originator],
-    ["user-agent", options.userAgent ?? defaultUserAgent(originator)],
-  ];
-  for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
-  return headers;
-}
-
-function defaultUserAgent(originator: string): string {
-  const build = typeof Deno === "undefined" ? undefined : Deno.build;
-  const os = build?.os ?? "unknown";
-  const arch = build?.arch ?? "unknown";
-  return `${originator}/${VERSION} (${os}; ${arch}) codexwire`;
+  const merged = mergeRequestHeaders(options.providerHeaders, extra);
+  const originator = merged.get("originator") ?? options.originator ?? DEFAULT_ORIGINATOR;
+  return mergeRequestHeaders(merged, undefined, {
+    originator,
+    "user-agent": options.userAgent ?? defaultUserAgent({ originator }),
+  });
 }

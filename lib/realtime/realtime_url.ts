@@ -5,6 +5,7 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { redactUrl } from "../transport/redact_url.ts";
 import type { RealtimeDialect } from "./realtime_dialect.ts";
 
 /** Options of {@linkcode realtimeWebSocketUrl}. */
@@ -64,7 +65,9 @@ export function realtimeWebSocketUrl(baseUrl: string, options: RealtimeUrlOption
     url = new URL(baseUrl);
   } catch (cause) {
     throw new CodexWireError(
-      `Cannot build a realtime URL from "${baseUrl}": it is not a URL; use one such as https://api.openai.com/v1`,
+      `Cannot build a realtime URL from "${
+        redactUrl(baseUrl)
+      }": it is not a URL; use one such as https://api.openai.com/v1`,
       { kind: "usage", cause },
     );
   }

@@ -42,6 +42,8 @@ export interface ResponsesAuth {
 
 /** The base URL of the ChatGPT backend that Codex uses after a ChatGPT sign-in. */
 export const CHATGPT_BASE_URL = "https://chatgpt.com/backend-api/codex";
+import { recordingFetch } from "../tape/recording_fetch.ts";
+import type { TapeRecorder } from "../tape/tape_recorder.ts";
 
 /** Options of {@linkcode ResponsesClient}. */
 export interface ResponsesClientOptions {
@@ -74,9 +76,9 @@ export interface ResponsesClientOptions {
   /** Retry settings (spec §10). */
   retry?: RetryOptions;
   /**
-   * How long to wait for each event (and each chunk of a body that is not an event
-   * stream) before failing with `idleTimeout`: up to 2147483647, or `Infinity` for no
-   * timeout. @default 300000
+   * How long to wait for each event (and for the whole of a body that is not an event
+   * stream, which holds none) before failing with `idleTimeout`: up to 2147483647, or
+   * `Infinity` for no timeout. @default 300000
    */
   idleTimeoutMs?: number;
   /**
@@ -91,6 +93,8 @@ export interface ResponsesClientOptions {
   telemetry?: Telemetry;
   /** The fetch to use (for proxies, tests, recording). @default {globalThis.fetch} */
   fetch?: typeof fetch;
+  /** Record every exchange to this tape (secrets replaced); close the recorder when done. */
+  record?: TapeRecorder;
   /**
    * The session id: the `session-id` header, `client_metadata.session_id` and the
    * `prompt_cache_key`. @default {a new UUIDv7}
@@ -204,7 +208,9 @@ export class ResponsesClient {
     this.conversationId = threadId;
     this.#context = {
       url,
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: options.record === undefined
+        ? options.fetch ?? globalThis.fetch
+        : recordingFetch(options.record, options.fetch),
       identity: { sessionId, threadId },
       baseHeaders(extra, identity) {
         const identityHeaders = new Headers({

@@ -16,7 +16,7 @@ import { readBoundedText } from "../transport/bounded_body.ts";
 import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
-import { clampDelayMs, startDeadline } from "../transport/timeout.ts";
+import { clampDelayMs, readWithin, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
@@ -186,14 +186,18 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   let response: Response;
   const deadline = startDeadline(turn.headersTimeoutMs, signal);
   try {
-    response = await turn.fetch(turn.url, {
-      method: "POST",
-      headers,
-      body,
-      signal: deadline.signal,
-      // A redirect would carry the prompt and credentials elsewhere: refused below.
-      redirect: "manual",
-    });
+    // Raced too: a caller's fetch may not heed the signal. A late answer is released.
+    response = await deadline.race(
+      turn.fetch(turn.url, {
+        method: "POST",
+        headers,
+        body,
+        signal: deadline.signal,
+        // A redirect would carry the prompt and credentials elsewhere: refused below.
+        redirect: "manual",
+      }),
+      (late) => late.body?.cancel().catch(() => {}),
+    );
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
     const error = deadline.expired
@@ -234,8 +238,8 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   return error;
 }
 
-// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, each chunk
-// within the idle timeout, so a huge or stalled error body neither fills memory nor hangs.
+// A body that is not an event stream: at most MAX_ERROR_BODY_BYTES of it, all within the
+// idle timeout, so a huge, stalled or trickling error body neither fills memory nor hangs.
 async function readText(response: Response, turn: SseTurn): Promise<string> {
   const { idleTimeoutMs, signal } = turn;
   return (await readBoundedText(response, { idleTimeoutMs, signal })).text;
@@ -307,7 +311,12 @@ class SseBody {
       while (out.length === 0) {
         const { done, value } = this.#rest !== undefined
           ? { done: false, value: this.#rest }
-          : await readWithIdleTimeout(this.#reader!, turn.idleTimeoutMs, waitStarted);
+          : await readWithIdleTimeout(
+            this.#reader!,
+            turn.idleTimeoutMs,
+            waitStarted,
+            turn.signal,
+          );
         atEnd = done;
         let piece = value;
         this.#rest = undefined;
@@ -433,23 +442,17 @@ export function streamClosedError(): CodexWireError {
   });
 }
 
+// The signal too: a caller's fetch may not tie the body to it.
 async function readWithIdleTimeout(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   idleTimeoutMs: number,
   waitStarted: number,
+  signal: AbortSignal | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
-  if (idleTimeoutMs === Infinity) return await reader.read();
   const remaining = idleTimeoutMs - (performance.now() - waitStarted);
-  if (remaining <= 0) throw idleTimeoutError();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(idleTimeoutError()), remaining);
-  });
-  try {
-    return await Promise.race([reader.read(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = remaining > 0 ? await readWithin(reader, remaining, signal) : "timeout";
+  if (result === "timeout") throw idleTimeoutError();
+  return result;
 }
 
 function idleTimeoutError(): CodexWireError {

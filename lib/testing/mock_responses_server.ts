@@ -8,6 +8,7 @@
 
 import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import { readBytesUpTo } from "../transport/bounded_body.ts";
+import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 
 /**
@@ -18,7 +19,7 @@ export interface GatedMockChunk {
   /** The bytes to send (not copied); a string is sent as UTF-8. */
   data: string | Uint8Array;
   /**
-   * Milliseconds to wait before sending, counted after the gate.
+   * Milliseconds to wait before sending, counted after the gate: up to 2147483647.
    *
    * @default {0}
    */
@@ -413,8 +414,10 @@ function toPiece(chunk: MockChunk, where: string): Piece {
     return { data: toBytes(chunk), delayMs: 0, gate: undefined };
   }
   const delayMs = chunk.delayMs ?? 0;
-  if (!Number.isFinite(delayMs) || delayMs < 0) {
-    throw new RangeError(`${where}: delayMs must be a finite number of 0 or more, got ${delayMs}`);
+  if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${where}: delayMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${delayMs}`,
+    );
   }
   // Mark a rejecting gate as handled now: it may reject long before its chunk is reached.
   chunk.gate?.catch(() => {});

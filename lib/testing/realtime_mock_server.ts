@@ -204,6 +204,12 @@ class MockConnection implements RealtimeMockConnection {
   #until<T>(check: () => T | undefined, what: string): Promise<T> {
     const now = check();
     if (now !== undefined) return Promise.resolve(now);
+    if (this.closeCode !== undefined) {
+      // Nothing more can arrive on a closed socket.
+      return Promise.reject(
+        new Error(`Mock connection ${this.index} closed while waiting for ${what}`),
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       const listener = () => {
         const value = check();

@@ -7,6 +7,7 @@
 
 import { abortedError } from "./backoff.ts";
 import { redactUrlsIn } from "./redact_url.ts";
+import { readWithin } from "./timeout.ts";
 
 /** The most bytes of a non-stream body that are kept: 64 KiB. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -15,7 +16,11 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export interface BoundedTextOptions {
   /** The most bytes to keep; the body is cancelled past them. @default {65536} */
   maxBytes?: number;
-  /** The longest silence between two chunks, in milliseconds (`Infinity`: none). */
+  /**
+   * The longest the whole read may take, in milliseconds (`Infinity`: no bound). Such a
+   * body holds no events, so, as for an event stream, nothing restarts the idle clock: a
+   * body that trickles a byte at a time is bounded too.
+   */
   idleTimeoutMs: number;
   /** Cancels the read with an `aborted` error. */
   signal?: AbortSignal;
@@ -30,10 +35,10 @@ export interface BoundedText {
 }
 
 /**
- * Reads at most `maxBytes` of a body as text, waiting at most `idleTimeoutMs` for each
- * chunk. A body that grows past the bound, stalls, or breaks is cancelled, and the prefix
- * read so far is returned with the reason; memory stays within `maxBytes` whatever the
- * server sends.
+ * Reads at most `maxBytes` of a body as text, within `idleTimeoutMs` in all. A body that
+ * grows past the bound, stalls or trickles past the time, or breaks is cancelled, and the
+ * prefix read so far is returned with the reason; memory stays within `maxBytes` and time
+ * within `idleTimeoutMs` whatever the server sends.
  *
  * @param response The answer whose body to read.
  * @param options The bounds and a signal.
@@ -61,10 +66,12 @@ export async function readBoundedText(
   let text = "";
   let kept = 0;
   let stopped: BoundedText["stopped"];
+  const started = performance.now();
   try {
     for (;;) {
-      const result = await readWithin(reader, idleTimeoutMs, signal);
-      if (result === "stalled") {
+      const remainingMs = idleTimeoutMs - (performance.now() - started);
+      const result = remainingMs > 0 ? await readWithin(reader, remainingMs, signal) : "timeout";
+      if (result === "timeout") {
         stopped = "stalled";
         break;
       }
@@ -93,37 +100,6 @@ export async function readBoundedText(
   }
   if (signal?.aborted) throw abortedError(signal);
   return stopped === undefined ? { text } : { text, stopped };
-}
-
-// One read, ended early by the idle timeout ("stalled") or the signal (a rejection).
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  idleTimeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<ReadableStreamReadResult<Uint8Array> | "stalled"> {
-  signal?.throwIfAborted();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const waits: Promise<ReadableStreamReadResult<Uint8Array> | "stalled">[] = [reader.read()];
-  if (idleTimeoutMs !== Infinity) {
-    waits.push(
-      new Promise((resolve) => timer = setTimeout(() => resolve("stalled"), idleTimeoutMs)),
-    );
-  }
-  if (signal !== undefined) {
-    waits.push(
-      new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-      }),
-    );
-  }
-  try {
-    return await Promise.race(waits);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-  }
 }
 
 /**

@@ -10,8 +10,8 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { redactUrl } from "./redact_url.ts";
 
 /**
- * The error for a redirect answer (3xx, or an opaque redirect), or `undefined` for any
- * other answer. Not retryable; the message names where the server pointed (`Location`,
+ * The error for a redirect answer (3xx, an opaque redirect, or an answer that a caller's
+ * `fetch` reached by following a redirect), or `undefined` for any other answer. Not retryable; the message names where the server pointed (`Location`,
  * resolved and with its secrets redacted), and the error's `headers` carry the same
  * redacted `Location`.
  *
@@ -36,8 +36,10 @@ import { redactUrl } from "./redact_url.ts";
  */
 export function redirectError(response: Response, url: string): CodexWireError | undefined {
   const opaque = response.type === "opaqueredirect";
-  if (!opaque && (response.status < 300 || response.status > 399)) return undefined;
-  const raw = response.headers.get("location");
+  // A caller's fetch may follow redirects anyway: its answer is not the model's either.
+  const followed = response.redirected && response.url !== "";
+  if (!opaque && !followed && (response.status < 300 || response.status > 399)) return undefined;
+  const raw = followed ? response.url : response.headers.get("location");
   let location: string | undefined;
   if (raw !== null) {
     try {
@@ -48,7 +50,11 @@ export function redirectError(response: Response, url: string): CodexWireError |
   }
   const headers = new Headers(response.headers);
   if (location !== undefined) headers.set("location", location);
-  const status = opaque ? "a redirect" : `HTTP ${response.status}`;
+  const status = opaque
+    ? "a redirect"
+    : followed
+    ? "followed by the fetch given"
+    : `HTTP ${response.status}`;
   const target = location === undefined ? "without a Location" : `to ${location}`;
   return new CodexWireError(
     `Cannot follow the redirect (${status}) from ${

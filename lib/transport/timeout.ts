@@ -94,6 +94,12 @@ export interface Deadline {
   readonly expired: boolean;
   /** Stops the timer; the signal then fires only with the caller's. */
   clear(): void;
+  /**
+   * Settles as `promise` does, or rejects with the signal's reason as soon as it fires,
+   * whether or not the work behind `promise` heeds the signal (a caller's `fetch` may not).
+   * A value that arrives after that goes to `discard` (to release it).
+   */
+  race<T>(promise: Promise<T>, discard?: (late: T) => void): Promise<T>;
 }
 
 /**
@@ -122,13 +128,95 @@ export function startDeadline(ms: number, signal?: AbortSignal): Deadline {
     expired = true;
     controller.abort(new DOMException(`No answer within ${ms} ms`, "TimeoutError"));
   }, clampDelayMs(ms));
+  const deadlineSignal = signal === undefined
+    ? controller.signal
+    : AbortSignal.any([signal, controller.signal]);
   return {
-    signal: signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]),
+    signal: deadlineSignal,
     get expired(): boolean {
       return expired;
     },
     clear(): void {
       clearTimeout(timer);
     },
+    race: (promise, discard) => raceSignal(deadlineSignal, promise, discard),
   };
+}
+
+function raceSignal<T>(
+  signal: AbortSignal,
+  promise: Promise<T>,
+  discard: ((late: T) => void) | undefined,
+): Promise<T> {
+  if (signal.aborted) {
+    promise.then(discard, () => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+      promise.then(discard, () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then((value) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(value);
+    }, (error) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(error);
+    });
+  });
+}
+
+/**
+ * Reads one chunk, or gives up after `timeoutMs` (resolving `"timeout"`) or when `signal`
+ * fires (rejecting with its reason), whether or not the stream heeds the signal. The
+ * timer and listener are gone when it settles.
+ *
+ * @param reader The reader to read from.
+ * @param timeoutMs How long to wait (at most {@linkcode MAX_TIMER_MS}, or `Infinity`).
+ * @param signal Cancels the wait.
+ * @returns The read's result, or `"timeout"`.
+ *
+ * @example Usage
+ * ```ts
+ * import { readWithin } from "./timeout.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const silent = new ReadableStream<Uint8Array>();
+ * const reader = silent.getReader();
+ * assert.equal(await readWithin(reader, 10), "timeout");
+ * await reader.cancel();
+ * ```
+ */
+export async function readWithin<T>(
+  reader: ReadableStreamDefaultReader<T>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ReadableStreamReadResult<T> | "timeout"> {
+  signal?.throwIfAborted();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const waits: Promise<ReadableStreamReadResult<T> | "timeout">[] = [reader.read()];
+  if (timeoutMs !== Infinity) {
+    waits.push(
+      new Promise((resolve) =>
+        timer = setTimeout(() => resolve("timeout"), clampDelayMs(timeoutMs))
+      ),
+    );
+  }
+  if (signal !== undefined) {
+    waits.push(
+      new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+      }),
+    );
+  }
+  try {
+    return await Promise.race(waits);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+  }
 }

@@ -103,6 +103,27 @@ Deno.test("readWav refuses files that are not PCM16 WAV with an audio error", as
   );
 });
 
+Deno.test("readWav does not buffer a chunk that claims more than the header limit", async () => {
+  // A "LIST" chunk claiming 64 MiB, followed by an endless stream: reading it whole would
+  // never end (or fill memory); it is refused at once.
+  const head = riff(fmtChunk(1, 1, 24_000, 16));
+  const list = new Uint8Array(8);
+  list.set([0x4c, 0x49, 0x53, 0x54]);
+  new DataView(list.buffer).setUint32(4, 64 << 20, true);
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(concat(head, list));
+    },
+    pull(controller) {
+      pulled++;
+      if (pulled > 1_000) controller.error(new Error("read far past the header limit"));
+      else controller.enqueue(new Uint8Array(64 * 1024));
+    },
+  });
+  await assert.rejects(readWav(endless), isAudioError(/no data chunk in the first MiB/));
+});
+
 Deno.test("WavWriter patches the sizes on a file", async () => {
   const path = await Deno.makeTempFile({ suffix: ".wav" });
   try {

@@ -10,7 +10,13 @@ Deno.test("cli --help lists the responses command and the top-level options", as
   assert.match(run.stdout, /Usage: codexwire <COMMAND> \[OPTIONS\]/);
   assert.match(run.stdout, /--version/);
   const commands = run.stdout.split("Commands:\n")[1].split("\n\n")[0].trim().split("\n");
-  assert.deepEqual(commands.map((line) => line.trim().split(" ")[0]), ["responses", "realtime"]);
+  assert.deepEqual(commands.map((line) => line.trim().split(" ")[0]), [
+    "responses",
+    "realtime",
+    "capture",
+    "replay",
+    "inspect",
+  ]);
 });
 
 Deno.test("cli -h is --help", async () => {
@@ -31,14 +37,17 @@ Deno.test("cli with an unknown command exits 2 and names it", async () => {
   assert.equal(run.stdout, "");
   assert.equal(
     run.stderr,
-    'error: Unknown command "bogus": choose one of responses, realtime\nhint: see "--help" for the commands\n',
+    'error: Unknown command "bogus": choose one of responses, realtime, capture, replay, inspect\nhint: see "--help" for the commands\n',
   );
 });
 
 Deno.test("cli with no command exits 2", async () => {
   const run = await runCliProcess([]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^error: Missing COMMAND: choose one of responses, realtime\n/);
+  assert.match(
+    run.stderr,
+    /^error: Missing COMMAND: choose one of responses, realtime, capture, replay, inspect\n/,
+  );
 });
 
 Deno.test("cli with an unknown top-level flag exits 2 and names it", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
-import { runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
+import { REALTIME_OPTIONS, runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
 import { CLEAR_LINE } from "../../lib/cli/output.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
 import { memoryContext, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
@@ -149,16 +149,27 @@ Deno.test("realtime usage errors exit 2", async () => {
       [["--dialect", "v9"], /Unknown dialect "v9"/],
       [["--voice", "cove"], /not supported for v2/],
       [["--dialect", "v1", "--voice", "marin"], /not supported for v1/],
+      [["--dialect", "v3", "--voice", "marin"], /not supported for v3: use one of juniper/],
+      [["--dialect", "codex-session-create", "--voice", "cove"], /takes no voice/],
       [["--json", "--audio-out", "-"], /both write to stdout/],
       [["--text", "--audio-in", "-"], /both read stdin/],
       [["hello"], /takes no arguments/],
       [["--idle-ms", "soon"], /--idle-ms must be a whole number/],
       [["--bogus"], /Unknown option "--bogus"/],
+      [
+        ["--base-url", "https://u:hunter2@example.com:99999/v1"],
+        /--base-url is not a URL: "https:\/\/REDACTED@example/,
+      ],
+      [
+        ["--base-url", "ftp://u:hunter2@example.com/v1?key=sk-x"],
+        /must be an http, https, ws or wss URL, got "ftp:\/\/REDACTED@example.com\/v1\?key=REDACTED"/,
+      ],
     ] as const
   ) {
     const memory = memoryContext();
     assert.equal(await runRealtimeCommand([...args], memory.context), 2, args.join(" "));
     assert.match(memory.stderr.text, pattern);
+    assert.doesNotMatch(memory.stderr.text, /hunter2|sk-x/);
   }
 });
 
@@ -175,9 +186,16 @@ Deno.test("realtime --help lists every flag", async () => {
       "--audio-out",
       "--json",
       "--base-url",
+      ...REALTIME_OPTIONS.map((option) => `--${option.name}`),
     ]
   ) {
     assert.ok(memory.stdout.text.includes(flag), flag);
+  }
+  for (const dialect of ["v2", "v1", "v3", "codex-session-create"]) {
+    assert.ok(memory.stdout.text.includes(dialect), dialect);
+  }
+  for (const name of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "NO_COLOR", "Exit status"]) {
+    assert.ok(memory.stdout.text.includes(name), name);
   }
 });
 
@@ -320,4 +338,90 @@ Deno.test("realtime --json: a server error ends with closed error and the error 
     { type: "closed", reason: "error" },
     { type: "error", kind: "stream", message: "bad", retryable: false },
   ]);
+});
+
+Deno.test("realtime --audio-out skips reply frames it cannot play (odd length, unsupported rate) with a warning and keeps the rest", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const frame = (delta: string, rate: number) => ({
+      send: { type: "conversation.output_audio.delta", delta, sample_rate: rate, channels: 1 },
+    });
+    await using server = await startRealtimeMockServer({
+      scripts: [{
+        steps: [
+          { waitFor: "session.update" },
+          { send: { type: "session.updated", session: { id: "s" } } },
+          frame("AQIDBA==", 24_000),
+          frame("AQID", 24_000), // three bytes: not whole samples
+          frame("AQIDBA==", 4_000), // below the rates we convert
+          frame("BQYHCA==", 24_000),
+          { close: 1000 },
+        ],
+      }],
+    });
+    const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+    const code = await runRealtimeCommand(
+      ["--dialect", "v1", "--base-url", server.url, "--audio-out", `${dir}/out.wav`],
+      memory.context,
+    );
+    assert.equal(code, 0, memory.stderr.text);
+    assert.match(memory.stderr.text, /warning: skipped a reply audio frame: .*odd number of bytes/);
+    assert.match(memory.stderr.text, /warning: skipped a reply audio frame: .*4000 Hz/);
+    assert.match(memory.stderr.text, /closed by the server/);
+    const out = await readWav((await Deno.open(`${dir}/out.wav`)).readable);
+    assert.equal(out.dataBytes, 8);
+    assert.deepEqual(
+      new Uint8Array(await new Response(out.data).arrayBuffer()),
+      new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("realtime: when stdout fails mid-session, the --audio-out file is still closed with its sizes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await startRealtimeMockServer({
+      scripts: [{
+        steps: [
+          { waitFor: "session.update" },
+          { send: { type: "session.updated", session: { id: "s" } } },
+          {
+            send: {
+              type: "conversation.output_audio.delta",
+              delta: "AQIDBA==",
+              sample_rate: 24_000,
+              channels: 1,
+            },
+          },
+          { send: { type: "conversation.output_transcript.delta", delta: "hi" } },
+        ],
+      }],
+    });
+    const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+    let lines = 0;
+    const context = {
+      ...memory.context,
+      stdout: {
+        isTerminal: false,
+        write(text: string): Promise<void> {
+          // started, sessionUpdated, audioOut; then one write fails.
+          if (++lines === 4) return Promise.reject(new Deno.errors.BrokenPipe("broken pipe"));
+          return memory.stdout.write(text);
+        },
+      },
+    };
+    const code = await runRealtimeCommand(
+      ["--json", "--dialect", "v1", "--base-url", server.url, "--audio-out", `${dir}/out.wav`],
+      context,
+    );
+    assert.equal(code, 1);
+    assert.match(memory.stdout.text, /"message":"broken pipe"/);
+    const out = await readWav((await Deno.open(`${dir}/out.wav`)).readable);
+    assert.equal(out.dataBytes, 4);
+    await out.data.cancel();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

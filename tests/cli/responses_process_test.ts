@@ -10,7 +10,7 @@ import {
 import { ESCAPE_REGEXP, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
 
 const OFFLINE_NOTE =
-  'codexwire: no OPENAI_API_KEY or --base-url; replaying the bundled offline scenario "hello" from a local mock server (the prompt is sent to it, but the answer is scripted)\n';
+  'codexwire: no OPENAI_API_KEY or --base-url; replaying the bundled offline scenario "hello" from its recorded tape (the prompt is sent to it, but the answer is scripted)\n';
 
 async function helloText(): Promise<string> {
   const scenario = await loadScenario("hello");

@@ -18,6 +18,7 @@ import {
   zstdCliFromFile,
   zstdCliFromPipe,
 } from "./_zstd_helpers.ts";
+import { within } from "../_hostile.ts";
 
 const TEXT = makeText(20_000, 9);
 const SKIPPABLE = [0x5f, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 9, 9];
@@ -108,6 +109,22 @@ for (const implementation of IMPLEMENTATIONS) {
         .pipeTo(sink),
       (error: unknown) => error instanceof CodexWireError && error.kind === "compression",
     );
+  });
+
+  Deno.test(`ZstdDecompressionStream (${implementation}) aborted while its reader waits ends at once`, async () => {
+    // 1 MiB of output: decoding stops after its first chunk until the reader wants more.
+    const zeros = await zstdCompress(new Uint8Array(1024 * 1024), { implementation });
+    const decompress = new ZstdDecompressionStream({ implementation });
+    const writer = decompress.writable.getWriter();
+    const reader = decompress.readable.getReader();
+    const writing = writer.write(zeros);
+    writing.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const reason = new Error("client went away");
+    await within(2_000, writer.abort(reason), "abort()");
+    await assert.rejects(within(2_000, writing, "the pending write"), (error) => error === reason);
+    // As a TransformStream does: the reader learns of the abort, it gets no more bytes.
+    await assert.rejects(within(2_000, reader.read(), "read()"), (error) => error === reason);
   });
 
   Deno.test(`zstd streams (${implementation}) release their engine when cancelled`, async () => {

@@ -486,6 +486,10 @@ Deno.test("odd-length audio is refused before anything is sent", async () => {
     connection.appendAudio(new Uint8Array(961)),
     (error: unknown) => error instanceof CodexWireError && error.kind === "audio",
   );
+  await assert.rejects(
+    connection.appendAudio("AQID"),
+    (error: unknown) => error instanceof CodexWireError && error.kind === "audio",
+  );
   await connection.appendAudio(new Uint8Array(2));
   const mock = server.connections[0];
   await mock.waitForFrame("input_audio_buffer.append");
@@ -620,4 +624,121 @@ Deno.test("an aborted signal stops the connect with an aborted error, before or 
     (error: unknown) => error instanceof CodexWireError && error.kind === "aborted",
   );
   assert.equal(await mock.waitClosed(), 1000);
+});
+
+Deno.test("bad connect options are usage errors: a non-URL, a non-WebSocket scheme, a bad header, a bad timeout", async () => {
+  const isUsage = (error: unknown) => error instanceof CodexWireError && error.kind === "usage";
+  await assert.rejects(connectRealtime({ url: "not a url", apiKey: "k" }), isUsage);
+  await assert.rejects(
+    connectRealtime({ url: "ftp://127.0.0.1/v1/realtime", apiKey: "k" }),
+    isUsage,
+  );
+  await assert.rejects(
+    connectRealtime({ url: "ws://127.0.0.1:1/v1/realtime", apiKey: "k\nInjected: 1" }),
+    isUsage,
+  );
+  for (const connectTimeoutMs of [0, -1, Number.NaN]) {
+    await assert.rejects(
+      connectRealtime({ url: "ws://127.0.0.1:1/v1/realtime", apiKey: "k", connectTimeoutMs }),
+      (error: unknown) => isUsage(error) && /connectTimeoutMs/.test((error as Error).message),
+    );
+  }
+});
+
+Deno.test("connectTimeoutMs Infinity waits without a deadline instead of failing at once", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{
+      steps: [{ waitFor: "session.update" }, {
+        send: { type: "session.started", session: { id: "s" } },
+      }],
+    }],
+  });
+  await using connection = await connectRealtime({
+    baseUrl: server.url,
+    apiKey: "k",
+    dialect: "v3",
+    connectTimeoutMs: Infinity,
+  });
+  assert.deepEqual(await nextWithin(connection), {
+    type: "sessionUpdated",
+    realtimeSessionId: "s",
+  });
+});
+
+Deno.test("the handshake and v3's wait for session.started are bounded by connectTimeoutMs", async () => {
+  // A TCP server that never answers the upgrade.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  await assert.rejects(
+    connectRealtime({
+      url: `ws://127.0.0.1:${listener.addr.port}/v1/realtime`,
+      apiKey: "k",
+      connectTimeoutMs: 200,
+    }),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "idleTimeout" && error.retryable,
+  );
+  (await accepted).close();
+  listener.close();
+  // A v3 server that accepts but never starts the session.
+  await using server = await startRealtimeMockServer();
+  await assert.rejects(
+    connectRealtime({ baseUrl: server.url, apiKey: "k", dialect: "v3", connectTimeoutMs: 200 }),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "idleTimeout" &&
+      /did not start within 200 ms/.test(error.message),
+  );
+  assert.equal(await server.connections[0].waitClosed(), 1000);
+});
+
+Deno.test("v3: a server that closes before session.started fails the connect, cleanly or not", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [
+      { steps: [{ waitFor: "session.update" }, { close: 1000 }] },
+      { steps: [{ waitFor: "session.update" }, { close: 4003, reason: "no session" }] },
+      { steps: [{ waitFor: "session.update" }, { send: { type: "error", message: "bad model" } }] },
+    ],
+  });
+  const expected = [
+    "the connection closed",
+    'error "Realtime websocket closed abnormally (code 4003: no session)"',
+    'error "bad model"',
+  ];
+  for (const got of expected) {
+    await assert.rejects(
+      connectRealtime({ baseUrl: server.url, apiKey: "k", dialect: "v3" }),
+      (error: unknown) =>
+        error instanceof CodexWireError && error.kind === "stream" &&
+        error.message === `Realtime v3 session did not start: expected session.started, got ${got}`,
+    );
+  }
+  assert.deepEqual(
+    server.connections.map((connection) => connection.frames.map((frame) => frame.type)),
+    // The third socket was still open: the client said session.close before closing it.
+    [["session.update"], ["session.update"], ["session.update", "session.close"]],
+  );
+});
+
+Deno.test("a server close lets go of the caller's signal (no listener left behind)", async () => {
+  await using server = await startRealtimeMockServer({
+    scripts: [{ steps: [{ waitFor: "session.update" }, { close: 1000 }] }],
+  });
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  };
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  };
+  const connection = await connectRealtime({ baseUrl: server.url, apiKey: "k", signal });
+  assert.deepEqual(await drain(connection), []);
+  assert.equal(listeners, 0);
+  controller.abort();
+  await connection.close();
 });

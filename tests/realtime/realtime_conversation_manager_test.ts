@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import {
   type RealtimeConversationEvent,
   RealtimeConversationManager,
@@ -767,6 +768,27 @@ Deno.test("the audio queue holds 256 frames and counts the frames it drops", asy
   assert.throws(() => manager.insertAudio(new Uint8Array(3)), /odd number of bytes/);
 });
 
+Deno.test("base64 audio of an odd number of bytes is refused like odd bytes, and nothing is sent", async () => {
+  await using server = await startRealtimeMockServer();
+  await using manager = new RealtimeConversationManager();
+  await manager.start({ baseUrl: server.url, apiKey: "k" });
+  const isAudio = (error: unknown) => error instanceof CodexWireError && error.kind === "audio";
+  // "AQ==" is one byte, "AQID" three, "AQIDBA" (unpadded) four.
+  assert.throws(() => manager.insertAudio("AQ=="), isAudio);
+  assert.throws(() => manager.insertAudio("AQID"), isAudio);
+  assert.throws(() => manager.insertAudio("A"), isAudio);
+  manager.insertAudio("AQIDBA");
+  const mock = server.connections[0];
+  const [append] = await mock.waitForFrame("input_audio_buffer.append");
+  assert.deepEqual(append.json, { type: "input_audio_buffer.append", audio: "AQIDBA" });
+  await manager.close();
+  assert.deepEqual(mock.frames.map((frame) => frame.type), [
+    "session.update",
+    "input_audio_buffer.append",
+  ]);
+  assert.equal(manager.stats().audioFramesSent, 1);
+});
+
 Deno.test("the text queue holds 64 items and makes insertText wait, losing nothing", async () => {
   await using server = await startRealtimeMockServer();
   await using manager = new RealtimeConversationManager();
@@ -845,4 +867,18 @@ Deno.test("lastError keeps the kind of a failed start and of a server error", as
   await until(manager, (event) => event.type === "closed");
   assert.equal(manager.lastError?.kind, "stream");
   assert.equal(manager.lastError?.message, "boom");
+});
+
+Deno.test("a start that fails its preflight leaves a start still connecting alone", async () => {
+  await using server = await startRealtimeMockServer();
+  await using manager = new RealtimeConversationManager();
+  const first = manager.start({ baseUrl: server.url, apiKey: "k", sessionId: "s-1" });
+  // Refused before anything is replaced: the first start goes on.
+  assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k", voice: "cove" }), false);
+  assert.equal(await first, true);
+  const events = [await next(manager), await next(manager)];
+  assert.equal(events[0]?.type, "realtime");
+  assert.deepEqual(events[1], { type: "started", realtimeSessionId: "s-1", dialect: "v2" });
+  assert.equal(manager.running, true);
+  assert.equal(server.connections.length, 1);
 });

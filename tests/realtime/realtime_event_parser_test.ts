@@ -424,3 +424,26 @@ Deno.test("active transcript keeps only its last 8 KiB", () => {
   assert.equal(total, 8192);
   assert.equal(handoff.activeTranscript.at(-1)?.text, "{}");
 });
+
+Deno.test("active transcript: the 8 KiB are UTF-8 bytes, and the cut never splits a character", () => {
+  const out = events("v2", [
+    // 3,000 × "é" (2 bytes) + 1,000 × "😀" (4 bytes, two UTF-16 units): 10,000 bytes.
+    { type: "response.output_text.delta", delta: "é".repeat(3000) + "😀".repeat(1000) },
+    {
+      type: "conversation.item.done",
+      item: { type: "function_call", name: "background_agent", call_id: "c", arguments: "{}" },
+    },
+  ]);
+  const handoff = out[1];
+  assert.ok(handoff?.type === "handoffRequested");
+  const encoder = new TextEncoder();
+  const bytes = handoff.activeTranscript.reduce(
+    (sum, entry) => sum + encoder.encode(entry.text).length,
+    0,
+  );
+  assert.ok(bytes <= 8192 && bytes > 8192 - 4, String(bytes));
+  const assistant = handoff.activeTranscript[0].text;
+  assert.ok(assistant.endsWith("😀".repeat(1000)));
+  assert.match(assistant, /^é+😀+$/u);
+  assert.equal(assistant.isWellFormed(), true);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { realtimeHandshakeHeaders } from "../../lib/realtime/realtime_headers.ts";
+import { defaultUserAgent } from "../../lib/responses/request_headers.ts";
 
 Deno.test("realtimeHandshakeHeaders: provider < extra headers < own headers; defaults only fill gaps", () => {
   const headers = realtimeHandshakeHeaders({
@@ -38,4 +39,18 @@ Deno.test("realtimeHandshakeHeaders: openai-alpha per dialect", () => {
   );
   assert.equal(realtimeHandshakeHeaders().get("originator"), "codex_cli_rs");
   assert.equal(realtimeHandshakeHeaders().has("authorization"), false);
+});
+
+Deno.test("realtimeHandshakeHeaders: the User-Agent has Codex's shape, the same as the Responses client's", () => {
+  assert.equal(realtimeHandshakeHeaders().get("user-agent"), defaultUserAgent());
+  assert.equal(
+    realtimeHandshakeHeaders({ providerHeaders: { originator: "my_app" } }).get("user-agent"),
+    defaultUserAgent({ originator: "my_app" }),
+  );
+  // `<originator>/<version> (<os> <os version>; <arch>) <terminal>`
+  assert.match(
+    realtimeHandshakeHeaders().get("user-agent") ?? "",
+    /^codex_cli_rs\/\S+ \(\S+ \S+; \S+\) codexwire$/,
+  );
+  assert.equal(realtimeHandshakeHeaders({ userAgent: "ua/1" }).get("user-agent"), "ua/1");
 });

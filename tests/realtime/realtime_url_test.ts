@@ -117,4 +117,11 @@ Deno.test("realtimeWebSocketUrl refuses other schemes and non-URLs with a usage 
     () => realtimeWebSocketUrl("not a url"),
     (error: unknown) => error instanceof CodexWireError && error.kind === "usage",
   );
+  // The message names the URL without its secrets.
+  assert.throws(
+    () => realtimeWebSocketUrl("https://user:hunter2@example.com:99999/v1?api_key=sk-secret"),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "usage" &&
+      !/hunter2|sk-secret/.test(error.message) && error.message.includes("example.com"),
+  );
 });

@@ -20,6 +20,7 @@ import {
   SECRET,
   startServer,
   startSilentServer,
+  trickle,
   within,
 } from "../_hostile.ts";
 import { bodyTypes, collect, testClient } from "../_helpers.ts";
@@ -56,6 +57,51 @@ Deno.test("a server that never sends headers fails with a retryable headersTimeo
   assert(server.hits <= 2, `${server.hits} requests`);
   assertNoSecret({ error, events, records: logs.records, telemetry: telemetry.seen });
 });
+
+/** A caller's fetch that does not pass the signal on (as some wrappers do). */
+const deafFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: undefined });
+
+Deno.test("headersTimeoutMs holds with a caller's fetch that ignores the signal", async () => {
+  await using server = startSilentServer();
+  const { error } = await within(
+    BOUND_MS,
+    collect(
+      testClient(server.url, { headersTimeoutMs: 150, fetch: deafFetch, retry: NO_RETRY })
+        .stream({ model: "m", input: "x" }),
+    ),
+    "the stream",
+  );
+  assert.equal(error?.kind, "headersTimeout");
+  assert.equal(error?.retryable, true);
+});
+
+for (const phase of ["the header wait", "the body read"] as const) {
+  Deno.test(`return() during ${phase} stops at once with a caller's fetch that ignores the signal`, async () => {
+    await using server = startServer((_, stall) =>
+      new Response(stall(encodeSseEvents([createdEvent("r")])), { headers: SSE })
+    );
+    await using silent = startSilentServer();
+    const stream = testClient(phase === "the header wait" ? silent.url : server.url, {
+      idleTimeoutMs: 60_000,
+      headersTimeoutMs: 60_000,
+      fetch: deafFetch,
+      retry: NO_RETRY,
+    }).stream({ model: "m", input: "x" });
+    const iterator = stream[Symbol.asyncIterator]();
+    if (phase === "the body read") {
+      let first = await iterator.next();
+      while (!first.done && first.value.type !== "created") first = await iterator.next();
+    }
+    const pending = iterator.next();
+    // Let the request go out (and, for the header wait, reach the silent server).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await within(1_000, iterator.return!(), "return()");
+    assert.deepEqual(await within(1_000, pending, "the pending next()"), {
+      done: true,
+      value: undefined,
+    });
+  });
+}
 
 Deno.test("headersTimeoutMs Infinity waits for slow headers", async () => {
   await using server = startServer(() =>
@@ -94,6 +140,39 @@ for (
     assert.equal(error?.retryable, true);
     assert.equal(error?.status, status);
     assert.equal(error?.body, '{"error":{"message":"partly ');
+    assert.equal(server.hits, 1);
+  });
+}
+
+for (
+  const [label, status, contentType, kind] of [
+    ["a 500 error body", 500, "application/json", "http"],
+    ["a 200 text/html body", 200, "text/html", "stream"],
+  ] as const
+) {
+  Deno.test(`${label} that trickles a byte at a time is read within one idle timeout`, async () => {
+    // A byte every 20 ms never leaves a 300 ms silence: a per-chunk bound alone would read
+    // it for 64 KiB x 20 ms (about 22 minutes).
+    const stop = new AbortController();
+    await using server = startServer(() =>
+      new Response(trickle('{"error":{"message":"slow"}}', 20, stop.signal), {
+        status,
+        headers: { "content-type": contentType },
+      })
+    );
+    // Ends the trickle before the server closes, even when the client read on.
+    using _stop = { [Symbol.dispose]: () => stop.abort() };
+    const { error } = await within(
+      BOUND_MS,
+      collect(
+        testClient(server.url, { idleTimeoutMs: 300, retry: NO_RETRY })
+          .stream({ model: "m", input: "x" }),
+      ),
+      "the stream",
+    );
+    assert.equal(error?.kind, kind);
+    assert.equal(error?.status, status);
+    assert(error?.body?.startsWith('{"error"'), `body: ${error?.body}`);
     assert.equal(server.hits, 1);
   });
 }
@@ -140,6 +219,23 @@ Deno.test("return() during a pending next() cancels the read at once", async () 
     done: true,
     value: undefined,
   });
+});
+
+Deno.test("return() during the retry backoff stops at once", async () => {
+  await using server = startServer(() => new Response("busy", { status: 503 }));
+  const stream = testClient(server.url, { retry: { baseDelayMs: 60_000, requestMaxRetries: 3 } })
+    .stream({ model: "m", input: "x" });
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await within(BOUND_MS, iterator.next(), "the first next()");
+  assert.equal(first.value?.type, "reconnecting");
+  // The next next() sleeps a minute before the retry.
+  const pending = iterator.next();
+  await within(1_000, iterator.return!(), "return()");
+  assert.deepEqual(await within(1_000, pending, "the pending next()"), {
+    done: true,
+    value: undefined,
+  });
+  assert.equal(server.hits, 1);
 });
 
 Deno.test("timer options beyond 2^31-1 ms are refused with what is allowed", () => {
@@ -241,6 +337,35 @@ for (const status of [301, 302, 303, 307, 308]) {
     assertNoSecret({ error, events, records: logs.records, telemetry: telemetry.seen });
   });
 }
+
+Deno.test("an answer a caller's fetch reached by following a redirect is refused", async () => {
+  await using logs = await captureLogs();
+  await using target = startServer(() =>
+    new Response(encodeSseEvents([createdEvent("evil"), completedEvent("evil")]), {
+      headers: SSE,
+    })
+  );
+  await using server = startServer(() =>
+    new Response(null, {
+      status: 302,
+      headers: { location: `${target.url}/responses?token=${SECRET}` },
+    })
+  );
+  const telemetry = recordingTelemetry();
+  const { events, error } = await collect(
+    testClient(server.url, {
+      telemetry,
+      fetch: (input, init) => fetch(input, { ...init, redirect: "follow" }),
+    }).stream({ model: "m", input: "the prompt" }),
+  );
+  assert.equal(server.hits, 1, "a redirect is not retried");
+  assert.equal(error?.kind, "http");
+  assert.equal(error?.retryable, false);
+  assert.match(error!.message, /Cannot follow the redirect/);
+  assert(error!.message.includes(`${target.url}/responses?token=REDACTED`), error!.message);
+  assert.deepEqual(bodyTypes(events), [], "the redirect target's answer was streamed");
+  assertNoSecret({ error, events, records: logs.records, telemetry: telemetry.seen });
+});
 
 Deno.test("secrets in the URL reach no message, event, log record or telemetry", async () => {
   await using logs = await captureLogs();

@@ -379,6 +379,8 @@ Deno.test("enqueue rejects malformed responses and queues none of the batch", as
     [{ body: "x", chunkSize: 0 }, RangeError],
     [{ chunks: ["x"], chunkSize: 1 }, TypeError],
     [{ chunks: [{ data: "x", delayMs: -1 }] }, RangeError],
+    // Past 2^31-1 ms a timer fires at once rather than waiting.
+    [{ chunks: [{ data: "x", delayMs: 2 ** 31 }] }, RangeError],
     [{ events: [{ delta: "x" }] }, TypeError],
     [{ status: 204, body: "x" }, TypeError],
     [{ keepOpen: true, truncate: true }, TypeError],

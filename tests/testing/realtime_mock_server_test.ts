@@ -46,3 +46,15 @@ Deno.test("the mock parses frames, refuses upgrades by script, and answers plain
   ]);
   assert.equal(server.connections[1].rejected, true);
 });
+
+Deno.test("waiting for a frame on a connection that has closed fails at once, not after the timeout", async () => {
+  await using server = await startRealtimeMockServer({ waitTimeoutMs: 5_000 });
+  const socket = await open(`${server.url.replace("http", "ws")}/realtime`);
+  socket.send('{"type":"a"}');
+  const mock = await server.waitForConnection(0);
+  await mock.waitForFrame("a");
+  socket.close();
+  await mock.waitClosed();
+  await assert.rejects(mock.waitForFrame("b"), /closed while waiting for 1 "b" frame/);
+  assert.deepEqual(await mock.waitForFrame("a"), [mock.frames[0]]);
+});

@@ -1,0 +1,82 @@
+/**
+ * What the tape commands (`capture`, `replay`, `inspect`) share: reporting usage errors
+ * and failures the way `responses` does, and serving until the user interrupts.
+ *
+ * @module
+ */
+
+import { UsageError } from "./args.ts";
+import { type CliContext, EXIT_FAILURE, EXIT_USAGE } from "./cli_context.ts";
+import { colorEnabled, createPalette } from "./output.ts";
+import { errorLine } from "./response_renderer.ts";
+
+/**
+ * Reports an error: a usage error with a hint (exit 2), anything else as an error line
+ * (a JSON line with `--json`, exit 1).
+ *
+ * @param error What went wrong.
+ * @param command The command name, for the hint.
+ * @param json Whether `--json` was given.
+ * @param context The process I/O.
+ * @returns The exit status.
+ */
+export async function reportFailure(
+  error: unknown,
+  command: string,
+  json: boolean,
+  context: CliContext,
+): Promise<number> {
+  const palette = createPalette(colorEnabled(context.stderr, context.env));
+  if (error instanceof UsageError) {
+    await context.stderr.write(
+      `${palette.red("error:")} ${error.message}\n${
+        palette.dim("hint:")
+      } see "${command} --help" for the options\n`,
+    );
+    return EXIT_USAGE;
+  }
+  if (json) await context.stdout.write(`${JSON.stringify(errorLine(error))}\n`);
+  else await context.stderr.write(`${palette.red("error:")} ${errorLine(error).message}\n`);
+  return EXIT_FAILURE;
+}
+
+/**
+ * Waits until the user interrupts (the context's signal fires).
+ *
+ * @param context The process I/O.
+ * @returns A promise that settles on the interrupt.
+ */
+export function untilInterrupted(context: CliContext): Promise<void> {
+  const signal = context.signal;
+  if (signal === undefined) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
+}
+
+/**
+ * Reads a port number option.
+ *
+ * @param value The option's text.
+ * @returns The port (0 when not given).
+ * @throws {UsageError} If it is not a port number.
+ */
+export function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/**
+ * Reads a comma-separated list option.
+ *
+ * @param value The option's text.
+ * @returns The items, trimmed, empty ones left out.
+ */
+export function parseList(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+}

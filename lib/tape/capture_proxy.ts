@@ -1,0 +1,425 @@
+/**
+ * {@linkcode startCaptureProxy}: a recording proxy on loopback for any client, HTTP (SSE
+ * passed on piece by piece as it arrives) and WebSocket (both ways), secrets kept out.
+ *
+ * @module
+ */
+
+import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
+import { abortableSleep } from "../transport/backoff.ts";
+import type { RedactionOptions } from "./redaction.ts";
+import { TapeRecorder } from "./tape_recorder.ts";
+import { recordedBody } from "./_recorded_body.ts";
+import { connectUpstream, type UpstreamSocket } from "./_upstream_socket.ts";
+
+/** Options of {@linkcode startCaptureProxy}. */
+export interface CaptureProxyOptions extends RedactionOptions {
+  /**
+   * The server to forward to, such as `https://api.openai.com/v1`. Request paths are kept
+   * as they are: point the client at {@linkcode CaptureProxy.baseUrl}.
+   */
+  upstream: string | URL;
+  /** The tape file to write (created or emptied), or a recorder to write to. */
+  out: string | URL | TapeRecorder;
+  /**
+   * The port on 127.0.0.1; 0 picks a free one.
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Where log lines go (an upstream that cannot be reached, a record refused).
+   *
+   * @default {console.error}
+   */
+  log?: (line: string) => void;
+  /**
+   * How long to wait for the upstream's WebSocket handshake, in milliseconds.
+   *
+   * @default {15000}
+   */
+  connectTimeoutMs?: number;
+}
+
+/** A running capture proxy; close it with `close()` or `await using`. */
+export interface CaptureProxy extends AsyncDisposable {
+  /** The origin, such as `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** The origin plus the upstream's path (such as `http://127.0.0.1:41234/v1`). */
+  readonly baseUrl: string;
+  /** The port. */
+  readonly port: number;
+  /** The tape file. */
+  readonly path: string;
+  /**
+   * Stops the proxy: open bodies and sockets are cut, and the tape is closed (when the
+   * proxy opened it).
+   *
+   * @returns A promise that settles once everything is closed.
+   */
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
+const DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  "content-encoding",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+]);
+const UPGRADE_OWN_HEADERS_REGEXP = /^(upgrade|connection|sec-websocket-.*|date|content-length)$/i;
+const HANDSHAKE_REGEXP =
+  /^(host|upgrade|connection|sec-websocket-(key|version|extensions|protocol))$/i;
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Starts a proxy that forwards to `upstream` and records every exchange to a tape.
+ *
+ * HTTP bodies are passed on piece by piece as they arrive (nothing is buffered); request
+ * bodies in zstd or gzip are forwarded as they came and decoded for the tape, with the
+ * encoding noted. WebSockets are forwarded both ways with their subprotocol and close
+ * codes. Secrets are replaced before anything is written.
+ *
+ * @param options The upstream, the tape, the port and what to redact.
+ * @returns The running proxy.
+ *
+ * @example Record one exchange
+ * ```ts
+ * import { startCaptureProxy } from "./capture_proxy.ts";
+ * import { Tape } from "./tape.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using upstream = Deno.serve({ port: 0, onListen() {} }, () => new Response("hi"));
+ * const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+ * {
+ *   await using proxy = await startCaptureProxy({
+ *     upstream: `http://127.0.0.1:${upstream.addr.port}/v1`,
+ *     out,
+ *   });
+ *   assert.equal(await (await fetch(`${proxy.baseUrl}/models`)).text(), "hi");
+ * }
+ * const tape = await Tape.read(out);
+ * assert.deepEqual(tape.records.map((r) => r.type), [
+ *   "http.request",
+ *   "http.response",
+ *   "http.chunk",
+ *   "http.end",
+ * ]);
+ * await Deno.remove(out);
+ * ```
+ */
+export async function startCaptureProxy(options: CaptureProxyOptions): Promise<CaptureProxy> {
+  const upstream = new URL(options.upstream);
+  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") {
+    throw new TypeError(
+      `Cannot capture from "${upstream.href}": the upstream must be an http or https URL`,
+    );
+  }
+  const owned = !(options.out instanceof TapeRecorder);
+  const recorder = options.out instanceof TapeRecorder
+    ? options.out
+    : await TapeRecorder.create(options.out, { ...options, tool: "codexwire capture" });
+  return new RecordingProxy(upstream, recorder, owned, options);
+}
+
+interface OpenSocket {
+  close(): void;
+  closed: Promise<void>;
+}
+
+class RecordingProxy implements CaptureProxy {
+  readonly url: string;
+  readonly baseUrl: string;
+  readonly port: number;
+  #upstream: URL;
+  #recorder: TapeRecorder;
+  #ownsRecorder: boolean;
+  #log: (line: string) => void;
+  #connectTimeoutMs: number;
+  #server: Deno.HttpServer<Deno.NetAddr>;
+  #closing: AbortController = new AbortController();
+  #sockets: Set<OpenSocket> = new Set();
+  #closed: Promise<void> | undefined;
+
+  constructor(upstream: URL, recorder: TapeRecorder, owned: boolean, options: CaptureProxyOptions) {
+    this.#upstream = upstream;
+    this.#recorder = recorder;
+    this.#ownsRecorder = owned;
+    // deno-lint-ignore no-console
+    this.#log = options.log ?? ((line) => console.error(line));
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.#server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: options.port ?? 0,
+      onListen() {},
+      onError: (error) => {
+        this.#log(`codexwire capture: ${String(error)}`);
+        return Response.json({ error: { message: String(error), type: "capture_error" } }, {
+          status: 502,
+        });
+      },
+    }, (request) => this.#handle(request));
+    this.port = this.#server.addr.port;
+    this.url = `http://127.0.0.1:${this.port}`;
+    this.baseUrl = `${this.url}${upstream.pathname.replace(/\/$/, "")}`;
+  }
+
+  get path(): string {
+    return this.#recorder.path;
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#shutdown();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closing.abort();
+    for (const socket of this.#sockets) socket.close();
+    await Promise.all([...this.#sockets].map((socket) => settleWithin(socket.closed, 2000)));
+    await this.#server.shutdown();
+    await this.#server.finished;
+    if (this.#ownsRecorder) await this.#recorder.close();
+  }
+
+  /** Records without letting a refused record break the forwarding. */
+  #record(action: (recorder: TapeRecorder) => void): void {
+    try {
+      action(this.#recorder);
+    } catch (error) {
+      this.#log(`codexwire capture: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #handle(request: Request): Promise<Response> | Response {
+    const conn = this.#recorder.newConnection();
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      return this.#webSocket(request, conn);
+    }
+    return this.#http(request, conn);
+  }
+
+  async #http(request: Request, conn: string): Promise<Response> {
+    const incoming = new URL(request.url);
+    const target = new URL(incoming.pathname + incoming.search, this.#upstream);
+    const raw = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+    const encoding = request.headers.get("content-encoding") ?? undefined;
+    let decoded: Uint8Array | undefined = raw;
+    let noted = encoding;
+    if (raw !== undefined && encoding !== undefined) {
+      try {
+        decoded = await decodeContentEncoding(raw, encoding);
+      } catch (error) {
+        noted = `${encoding} (not decoded: ${error instanceof Error ? error.message : error})`;
+      }
+    }
+    this.#record((r) =>
+      r.httpRequest(conn, {
+        method: request.method,
+        url: request.url,
+        headers: [...request.headers],
+        ...(decoded === undefined ? {} : { body: decoded }),
+        ...(noted === undefined ? {} : { encoding: noted }),
+      })
+    );
+    const headers = new Headers();
+    for (const [name, value] of request.headers) {
+      if (!HOP_BY_HOP.has(name)) headers.append(name, value);
+    }
+    let answer: Response;
+    try {
+      answer = await fetch(target, {
+        method: request.method,
+        headers,
+        ...(raw === undefined ? {} : { body: raw }),
+        redirect: "manual",
+        signal: this.#closing.signal,
+      });
+    } catch (error) {
+      const message = `The upstream ${target.origin} could not be reached: ${
+        error instanceof Error ? error.message : error
+      }`;
+      this.#record((r) => r.httpError(conn, message));
+      this.#log(`codexwire capture: ${message}`);
+      return Response.json({ error: { message, type: "capture_upstream_unreachable" } }, {
+        status: 502,
+      });
+    }
+    this.#record((r) => r.httpResponse(conn, answer.status, [...answer.headers]));
+    const forwarded = new Headers();
+    for (const [name, value] of answer.headers) {
+      if (!DECODED_RESPONSE_HEADERS.has(name)) forwarded.append(name, value);
+    }
+    const init = { status: answer.status, statusText: answer.statusText, headers: forwarded };
+    if (answer.body === null || NULL_BODY_STATUSES.has(answer.status)) {
+      await answer.body?.cancel();
+      this.#record((r) => r.httpEnd(conn));
+      return new Response(null, init);
+    }
+    return new Response(recordedBody(answer.body, conn, (action) => this.#record(action)), init);
+  }
+
+  async #webSocket(request: Request, conn: string): Promise<Response> {
+    const incoming = new URL(request.url);
+    const target = new URL(incoming.pathname + incoming.search, this.#upstream);
+    target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
+    const protocols = (request.headers.get("sec-websocket-protocol") ?? "")
+      .split(",").map((p) => p.trim()).filter((p) => p !== "");
+    const headers: [string, string][] = [];
+    for (const [name, value] of request.headers) {
+      if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
+    }
+    const handshake = await connectUpstream(
+      target.href,
+      protocols,
+      headers,
+      this.#connectTimeoutMs,
+    );
+    if (handshake.kind === "refused") {
+      // A refused upgrade is an ordinary HTTP answer (a 426 tells Codex to use HTTP):
+      // recorded and passed on as one, so a replay refuses the same way.
+      this.#record((r) => {
+        r.httpRequest(conn, { method: request.method, url: request.url, headers: request.headers });
+        r.httpResponse(conn, handshake.status, handshake.headers);
+        if (handshake.body.length > 0) r.httpChunk(conn, handshake.body);
+        r.httpEnd(conn);
+      });
+      const forwarded = new Headers();
+      for (const [name, value] of handshake.headers) {
+        if (!DECODED_RESPONSE_HEADERS.has(name)) forwarded.append(name, value);
+      }
+      return new Response(
+        NULL_BODY_STATUSES.has(handshake.status) ? null : handshake.body,
+        { status: handshake.status, headers: forwarded },
+      );
+    }
+    if (handshake.kind === "failed") {
+      const message = `The upstream WebSocket ${target.href} did not open: ${handshake.message}`;
+      this.#log(`codexwire capture: ${message}`);
+      this.#record((r) => {
+        r.wsOpen(conn, {
+          url: request.url,
+          requestHeaders: request.headers,
+          protocols,
+          protocol: "",
+        });
+        r.wsClose(conn, { code: 1006, reason: message, by: "server" });
+      });
+      return Response.json({ error: { message, type: "capture_upstream_unreachable" } }, {
+        status: 502,
+      });
+    }
+    const upstream = handshake.socket;
+    if (this.#closing.signal.aborted) {
+      upstream.close(1001, "The capture proxy is closing");
+      return Response.json({ error: { message: "The capture proxy is closing" } }, { status: 503 });
+    }
+    this.#record((r) =>
+      r.wsOpen(conn, {
+        url: request.url,
+        requestHeaders: request.headers,
+        responseHeaders: handshake.headers,
+        protocols,
+        protocol: handshake.protocol,
+      })
+    );
+    const { socket: client, response } = Deno.upgradeWebSocket(
+      request,
+      handshake.protocol === "" ? {} : { protocol: handshake.protocol },
+    );
+    for (const [name, value] of handshake.headers) {
+      if (!UPGRADE_OWN_HEADERS_REGEXP.test(name)) response.headers.append(name, value);
+    }
+    client.binaryType = "arraybuffer";
+    this.#pipe(conn, client, upstream);
+    return response;
+  }
+
+  #pipe(conn: string, client: WebSocket, upstream: UpstreamSocket): void {
+    let closedBy: "client" | "server" | undefined;
+    const waiting: (string | Uint8Array)[] = [];
+    const bothClosed = Promise.withResolvers<void>();
+    let open = 2;
+    const oneClosed = () => {
+      if (--open === 0) bothClosed.resolve();
+    };
+    const entry: OpenSocket = {
+      close() {
+        closeSocket(client, 1001, "The capture proxy is closing");
+        upstream.close(1001, "The capture proxy is closing");
+      },
+      closed: bothClosed.promise,
+    };
+    this.#sockets.add(entry);
+    bothClosed.promise.then(() => this.#sockets.delete(entry));
+    const recordClose = (by: "client" | "server", code: number, reason: string) => {
+      if (closedBy !== undefined) return;
+      closedBy = by;
+      this.#record((r) => r.wsClose(conn, { code, reason, by }));
+    };
+
+    client.addEventListener("open", () => {
+      for (const payload of waiting.splice(0)) {
+        client.send(payload as string | Uint8Array<ArrayBuffer>);
+      }
+    });
+    client.addEventListener("message", (event) => {
+      const payload = typeof event.data === "string"
+        ? event.data
+        : new Uint8Array(event.data as ArrayBuffer);
+      this.#record((r) => r.wsFrame(conn, "client", payload));
+      if (upstream.open) upstream.send(payload);
+    });
+    upstream.onMessage((payload) => {
+      this.#record((r) => r.wsFrame(conn, "server", payload));
+      if (client.readyState === WebSocket.OPEN) {
+        client.send(payload as string | Uint8Array<ArrayBuffer>);
+      } else if (client.readyState === WebSocket.CONNECTING) waiting.push(payload);
+    });
+    client.addEventListener("close", (event) => {
+      recordClose("client", event.code, event.reason);
+      upstream.close(event.code, event.reason);
+      oneClosed();
+    });
+    upstream.onClose((code, reason) => {
+      recordClose("server", code, reason);
+      closeSocket(client, code, reason);
+      oneClosed();
+    });
+    client.addEventListener("error", () => {});
+  }
+}
+
+function closeSocket(socket: WebSocket, code: number, reason: string): void {
+  if (socket.readyState === WebSocket.CLOSING || socket.readyState === WebSocket.CLOSED) return;
+  try {
+    if (code === 1000 || (code >= 3000 && code <= 4999)) socket.close(code, reason);
+    else socket.close();
+  } catch {
+    socket.close();
+  }
+}
+
+async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([promise, abortableSleep(ms, stop.signal).catch(() => {})]);
+  } finally {
+    stop.abort();
+  }
+}

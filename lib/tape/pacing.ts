@@ -1,0 +1,246 @@
+/**
+ * The pacing engine of the replay server: body pieces with time offsets, re-split by a
+ * chunking mode, sent at recorded speed, scaled, or at once.
+ *
+ * @module
+ */
+
+import { concatBytes } from "../compression/_bytes.ts";
+import { abortableSleep } from "../transport/backoff.ts";
+
+/** A piece of a body or a message, due `atMs` after the start of its answer. */
+export interface TimedPiece {
+  /** The bytes. */
+  bytes: Uint8Array;
+  /** Milliseconds after the start (of the response, or of the frame it answers). */
+  atMs: number;
+}
+
+/**
+ * How a replayed body is cut into writes:
+ * - `recorded`: the pieces as they arrived at record time;
+ * - `bytewise`: one byte per write;
+ * - `coalesce`: the whole body in one write, at the time of its last piece;
+ * - `{ seed }` (`random:SEED` on the command line): cut at random points from a seeded
+ *   generator, each write timed like the recorded piece its last byte came from.
+ */
+export type Chunking = "recorded" | "bytewise" | "coalesce" | { seed: number };
+
+/**
+ * Reads a chunking mode from its command-line form.
+ *
+ * @param text `recorded`, `bytewise`, `coalesce` or `random:SEED` (an integer).
+ * @returns The mode.
+ * @throws {TypeError} If the text is none of those.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseChunking } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseChunking("random:7"), { seed: 7 });
+ * assert.equal(parseChunking("bytewise"), "bytewise");
+ * ```
+ */
+export function parseChunking(text: string): Chunking {
+  if (text === "recorded" || text === "bytewise" || text === "coalesce") return text;
+  const match = /^random:(\d+)$/.exec(text);
+  if (match !== null) return { seed: Number(match[1]) };
+  throw new TypeError(
+    `Unknown chunking "${text}": use recorded, bytewise, coalesce or random:SEED (SEED an integer)`,
+  );
+}
+
+/**
+ * Cuts timed pieces again by a chunking mode. Empty pieces are left out.
+ *
+ * @param pieces The pieces, in order.
+ * @param chunking The mode.
+ * @returns The new pieces; their bytes joined are the same as before.
+ *
+ * @example Bytewise
+ * ```ts
+ * import { rechunk } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const pieces = rechunk([{ bytes: new Uint8Array([1, 2]), atMs: 5 }], "bytewise");
+ * assert.deepEqual(pieces, [
+ *   { bytes: new Uint8Array([1]), atMs: 5 },
+ *   { bytes: new Uint8Array([2]), atMs: 5 },
+ * ]);
+ * ```
+ */
+export function rechunk(pieces: readonly TimedPiece[], chunking: Chunking): TimedPiece[] {
+  const nonEmpty = pieces.filter((piece) => piece.bytes.length > 0);
+  if (chunking === "recorded") return nonEmpty;
+  if (nonEmpty.length === 0) return [];
+  if (chunking === "coalesce") {
+    return [{ bytes: concatBytes(nonEmpty.map((p) => p.bytes)), atMs: nonEmpty.at(-1)!.atMs }];
+  }
+  const out: TimedPiece[] = [];
+  if (chunking === "bytewise") {
+    for (const piece of nonEmpty) {
+      for (let index = 0; index < piece.bytes.length; index++) {
+        out.push({ bytes: piece.bytes.subarray(index, index + 1), atMs: piece.atMs });
+      }
+    }
+    return out;
+  }
+  const all = concatBytes(nonEmpty.map((p) => p.bytes));
+  const ends: number[] = [];
+  let offset = 0;
+  for (const piece of nonEmpty) ends.push(offset += piece.bytes.length);
+  const random = seededRandom(chunking.seed);
+  const average = Math.max(1, Math.round(all.length / nonEmpty.length));
+  let source = 0;
+  for (let start = 0; start < all.length;) {
+    const size = 1 + Math.floor(random() * average * 2);
+    const end = Math.min(all.length, start + size);
+    while (ends[source] < end) source++;
+    out.push({ bytes: all.subarray(start, end), atMs: nonEmpty[source].atMs });
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Waits for due times measured from one start, scaled by a speed: `0` never waits, `1`
+ * keeps the recorded timing, `2` is twice as fast. Every wait ends early, with `false`,
+ * when the signal fires.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pacer } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const pacer = new Pacer(0, new AbortController().signal);
+ * assert.equal(await pacer.waitUntil(10_000), true);
+ * ```
+ */
+export class Pacer {
+  #speed: number;
+  #signal: AbortSignal;
+  #start: number;
+
+  /**
+   * Starts the clock.
+   *
+   * @param speed The speed factor (0 for no waiting).
+   * @param signal Ends every wait.
+   */
+  constructor(speed: number, signal: AbortSignal) {
+    this.#speed = speed;
+    this.#signal = signal;
+    this.#start = performance.now();
+  }
+
+  /**
+   * Waits until `atMs` (recorded milliseconds after the start) is due.
+   *
+   * @param atMs The recorded offset.
+   * @param extraMs More milliseconds to wait, whatever the speed (a delay fault).
+   * @returns `true` when due, `false` when the signal fired first.
+   */
+  async waitUntil(atMs: number, extraMs = 0): Promise<boolean> {
+    if (this.#signal.aborted) return false;
+    const due = this.#speed === 0 ? 0 : this.#start + atMs / this.#speed - performance.now();
+    const wait = Math.max(0, due) + extraMs;
+    if (wait <= 0) return true;
+    try {
+      await abortableSleep(wait, this.#signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Options of {@linkcode pacedBody}. */
+export interface PacedBodyOptions {
+  /** The speed factor (0 for no waiting). */
+  speed: number;
+  /** Stops the body (it breaks off) when it fires: the server is closing. */
+  signal: AbortSignal;
+  /** Extra milliseconds before the piece at an index (a delay fault). */
+  delays?: ReadonlyMap<number, number>;
+  /**
+   * How the body ends after its last piece: `end` normally, or `break` the connection.
+   *
+   * @default {"end"}
+   */
+  ending?: "end" | "break";
+}
+
+/**
+ * A response body that sends one piece per write at its due time, and stops waiting
+ * when the client cancels or the server closes.
+ *
+ * @param pieces The pieces, in order.
+ * @param options Speed, signal, delays and ending.
+ * @returns The body.
+ *
+ * @example Usage
+ * ```ts
+ * import { pacedBody } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const body = pacedBody([{ bytes: new TextEncoder().encode("hi"), atMs: 0 }], {
+ *   speed: 0,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(await new Response(body).text(), "hi");
+ * ```
+ */
+export function pacedBody(
+  pieces: readonly TimedPiece[],
+  options: PacedBodyOptions,
+): ReadableStream<Uint8Array> {
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([options.signal, cancelled.signal]);
+  let pacer: Pacer | undefined;
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      pacer ??= new Pacer(options.speed, signal);
+      if (next < pieces.length) {
+        const index = next++;
+        const ok = await pacer.waitUntil(pieces[index].atMs, options.delays?.get(index) ?? 0);
+        if (cancelled.signal.aborted) return;
+        if (!ok) return controller.error(new ReplayBreak("The replay server closed"));
+        return controller.enqueue(pieces[index].bytes);
+      }
+      if (options.ending === "break") {
+        return controller.error(new ReplayBreak("The replayed body breaks off here"));
+      }
+      controller.close();
+    },
+    cancel() {
+      cancelled.abort();
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** A body broken off on purpose; servers recognise it and stay quiet. */
+export class ReplayBreak extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message Why the body broke off.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ReplayBreak";
+  }
+}
+
+/** A small seeded generator (mulberry32) in [0, 1): the same seed, the same cuts. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return function next(): number {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
