@@ -15,6 +15,8 @@ export interface FlattenBatchesOptions {
    * waiting on the source settles at once, as done.
    */
   cancel?: () => void;
+  /** Changes each batch before its events are handed out (adds or drops events). */
+  transform?: (batch: readonly ResponseEvent[]) => readonly ResponseEvent[];
 }
 
 /**
@@ -29,7 +31,7 @@ export function flattenBatches(
   source: Batches,
   options: FlattenBatchesOptions = {},
 ): AsyncIterator<ResponseEvent, void, undefined> {
-  return new BatchIterator(source, options.cancel);
+  return new BatchIterator(source, options.cancel, options.transform);
 }
 
 class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
@@ -42,9 +44,16 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
   #cancel: (() => void) | undefined;
   #cancelled = false;
 
-  constructor(source: Batches, cancel: (() => void) | undefined) {
+  #transform: ((batch: readonly ResponseEvent[]) => readonly ResponseEvent[]) | undefined;
+
+  constructor(
+    source: Batches,
+    cancel: (() => void) | undefined,
+    transform: ((batch: readonly ResponseEvent[]) => readonly ResponseEvent[]) | undefined,
+  ) {
     this.#source = source;
     this.#cancel = cancel;
+    this.#transform = transform;
   }
 
   next(): Promise<IteratorResult<ResponseEvent, void>> {
@@ -100,9 +109,10 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
     result: IteratorResult<readonly ResponseEvent[], void>,
   ): IteratorResult<ResponseEvent, void> | Promise<IteratorResult<ResponseEvent, void>> {
     if (result.done === true) return { done: true, value: undefined };
-    if (result.value.length === 0) return this.#pull();
-    this.#batch = result.value;
+    const batch = this.#transform === undefined ? result.value : this.#transform(result.value);
+    if (batch.length === 0) return this.#pull();
+    this.#batch = batch;
     this.#index = 1;
-    return { done: false, value: result.value[0] };
+    return { done: false, value: batch[0] };
   }
 }

@@ -166,64 +166,52 @@ export class ResponsesSession {
     const signal = options.signal === undefined
       ? cancel.signal
       : AbortSignal.any([options.signal, cancel.signal]);
-    const events = this.#watchReroute(
-      request.model,
-      streamSseTurn({
-        url: context.url,
-        fetch: context.fetch,
-        request: async () => {
-          const headers = context.baseHeaders(extra, identity);
-          if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-          json ??= context.bodyJson(request, identity, {
-            ...this.#turnBody,
-            windowId: headers.get("x-codex-window-id") ?? undefined,
-          });
-          if (encoded?.refused !== context.encoder.refused) {
-            encoded = {
-              refused: context.encoder.refused,
-              body: context.encoder.encode(json, headers),
-            };
-          }
-          const { body, headers: contentHeaders } = await encoded.body;
-          for (const [name, value] of Object.entries(contentHeaders)) {
-            // A caller's Content-Type stands, as in Codex.
-            if (name === "content-type" && headers.has(name)) continue;
-            headers.set(name, value);
-          }
-          return { headers, body };
-        },
-        onEncodingRefused: () => context.encoder.refuse(),
-        onHeaders: (headers) => {
-          const state = headers.get("x-codex-turn-state");
-          if (state !== null && this.#turnState === undefined) this.#turnState = state;
-        },
-        retry: context.retry,
-        idleTimeoutMs: context.idleTimeoutMs,
-        headersTimeoutMs: context.headersTimeoutMs,
-        maxEventSize: context.maxEventSize,
-        telemetry: context.telemetry,
-        signal,
-        passthrough: options.passthrough ?? false,
-      }),
-    );
-    return new ResponseStream(flattenBatches(events, { cancel: () => cancel.abort() }));
+    const batches = streamSseTurn({
+      url: context.url,
+      fetch: context.fetch,
+      request: async () => {
+        const headers = context.baseHeaders(extra, identity);
+        if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+        json ??= context.bodyJson(request, identity, {
+          ...this.#turnBody,
+          windowId: headers.get("x-codex-window-id") ?? undefined,
+        });
+        if (encoded?.refused !== context.encoder.refused) {
+          encoded = {
+            refused: context.encoder.refused,
+            body: context.encoder.encode(json, headers),
+          };
+        }
+        const { body, headers: contentHeaders } = await encoded.body;
+        for (const [name, value] of Object.entries(contentHeaders)) {
+          // A caller's Content-Type stands, as in Codex.
+          if (name === "content-type" && headers.has(name)) continue;
+          headers.set(name, value);
+        }
+        return { headers, body };
+      },
+      onEncodingRefused: () => context.encoder.refuse(),
+      onHeaders: (headers) => {
+        const state = headers.get("x-codex-turn-state");
+        if (state !== null && this.#turnState === undefined) this.#turnState = state;
+      },
+      retry: context.retry,
+      idleTimeoutMs: context.idleTimeoutMs,
+      headersTimeoutMs: context.headersTimeoutMs,
+      maxEventSize: context.maxEventSize,
+      telemetry: context.telemetry,
+      signal,
+      passthrough: options.passthrough ?? false,
+    });
+    return new ResponseStream(flattenBatches(batches, {
+      cancel: () => cancel.abort(),
+      // Checked per batch as it is handed out, with no generator layer of its own.
+      transform: (batch) => this.#rerouted ? batch : this.#withReroute(request.model, batch),
+    }));
   }
 
-  // Follows the batches of events and adds one `modelReroute` per turn, after the
-  // `serverModel` event that shows a model other than the one asked for.
-  async *#watchReroute(
-    requestedModel: string,
-    source: AsyncGenerator<readonly ResponseEvent[], void, undefined>,
-  ): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
-    try {
-      for await (const batch of source) {
-        yield this.#rerouted ? batch : this.#withReroute(requestedModel, batch);
-      }
-    } finally {
-      await source.return();
-    }
-  }
-
+  // Adds one `modelReroute` per turn, after the `serverModel` event that shows a model
+  // other than the one asked for.
   #withReroute(requestedModel: string, batch: readonly ResponseEvent[]): readonly ResponseEvent[] {
     for (let i = 0; i < batch.length; i++) {
       const event = batch[i];

@@ -67,3 +67,36 @@ Deno.test("an error of the source rejects next() and throw() reaches the source"
   await assert.rejects(second.throw!(new Error("stop")), /stop/);
   assert.deepEqual(log, ["finally"]);
 });
+
+Deno.test("transform changes each batch before its events are handed out", async () => {
+  const iterator = flattenBatches(batches([[delta("a")], [delta("b"), delta("c")]], []), {
+    transform: (batch) => batch.length === 1 ? [] : [...batch, delta("!")],
+  });
+  const seen: string[] = [];
+  for await (const event of { [Symbol.asyncIterator]: () => iterator }) {
+    seen.push((event as { delta: string }).delta);
+  }
+  assert.deepEqual(seen, ["b", "c", "!"]);
+});
+
+Deno.test("cancel is called on an early exit and a pull it breaks ends as done", async () => {
+  const release = Promise.withResolvers<void>();
+  async function* waiting(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+    yield [delta("a")];
+    await release.promise;
+    throw new Error("aborted");
+  }
+  let cancelled = 0;
+  const iterator = flattenBatches(waiting(), {
+    cancel: () => {
+      cancelled++;
+      release.resolve();
+    },
+  });
+  await iterator.next();
+  const pending = iterator.next();
+  const returned = iterator.return!();
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.deepEqual(await returned, { done: true, value: undefined });
+  assert.equal(cancelled, 1);
+});
