@@ -46,6 +46,7 @@ export * from "./lib/schema/response_item.ts";
 export * from "./lib/schema/wire_events.ts";
 export * from "./lib/sse/sse_decoder.ts";
 export * from "./lib/telemetry/telemetry.ts";
+export * from "./lib/telemetry/websocket_telemetry.ts";
 export { abortableSleep, backoffDelayMs, type BackoffOptions } from "./lib/transport/backoff.ts";
 export * from "./lib/transport/retry_after.ts";
 export { VERSION } from "./lib/version.ts";

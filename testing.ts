@@ -2,9 +2,11 @@
  * Test doubles for code that speaks the OpenAI Responses wire protocol: builders for the
  * wire events, an SSE encoder, and a scripted mock server on loopback that serves queued
  * responses piece by piece (with gates, delays, bodies held open or broken off) and
- * records every request with its body decoded; and a scripted realtime WebSocket server
- * (`startRealtimeMockServer`) that runs a script per connection and records every handshake
- * and client frame.
+ * records every request with its body decoded. The same server scripts Responses
+ * WebSocket connections on the same path (`server.websocket.enqueue(...)`: handshake
+ * headers, refusals, accept delays, frames per request, server-initiated frames, closes).
+ * And a scripted realtime WebSocket server (`startRealtimeMockServer`) that runs a script
+ * per connection and records every handshake and client frame.
  *
  * ```ts
  * import {

@@ -158,6 +158,12 @@ export class HumanRenderer implements ResponseRenderer {
         this.#tracker = new ReasoningHeaderTracker();
         break;
       }
+      case "transportFallback":
+        await this.#endLines();
+        await this.#stderr.write(`${this.#palette.yellow("warning:")} ${event.message}\n`);
+        this.#wroteText = false;
+        this.#items = [];
+        break;
     }
   }
 

@@ -7,7 +7,7 @@
 
 import { startReplayServer } from "../tape/replay_server.ts";
 import { startMockResponsesServer } from "../testing/mock_responses_server.ts";
-import { type Scenario, scenarioToMockResponses } from "./scenarios.ts";
+import { type Scenario, scenarioToMockResponses, scenarioToMockWebSocket } from "./scenarios.ts";
 
 /** The folder of the bundled tapes, recorded by `bench/record_demo_tapes.ts`. */
 export const TAPES_DIR: URL = new URL("../../fixtures/tapes/", import.meta.url);
@@ -20,11 +20,23 @@ export interface OfflineServer extends AsyncDisposable {
   readonly source: "tape" | "mock";
 }
 
+/** Options of {@linkcode startOfflineServer}. */
+export interface OfflineServerOptions {
+  /**
+   * Serve the scenario over WebSocket too (the mock server, which scripts both; the
+   * bundled tapes hold HTTP only).
+   * @default false
+   */
+  websocket?: boolean;
+}
+
 /**
  * Starts the offline server for a scenario: its tape replayed at recorded speed (rate-limit
- * reset times moved to now), or the mock server when the scenario has no tape.
+ * reset times moved to now), or the mock server when the scenario has no tape or the
+ * client speaks WebSocket.
  *
  * @param scenario The scenario.
+ * @param options Whether WebSocket connections are scripted too.
  * @returns The running server.
  *
  * @example Usage
@@ -36,11 +48,14 @@ export interface OfflineServer extends AsyncDisposable {
  * console.log(server.url, server.source);
  * ```
  */
-export async function startOfflineServer(scenario: Scenario): Promise<OfflineServer> {
+export async function startOfflineServer(
+  scenario: Scenario,
+  options: OfflineServerOptions = {},
+): Promise<OfflineServer> {
   const tape = new URL(`${scenario.name}.jsonl`, TAPES_DIR);
   let exists = false;
   try {
-    exists = (await Deno.stat(tape)).isFile;
+    exists = !options.websocket && (await Deno.stat(tape)).isFile;
   } catch {
     exists = false;
   }
@@ -57,5 +72,6 @@ export async function startOfflineServer(scenario: Scenario): Promise<OfflineSer
     };
   }
   const server = await startMockResponsesServer({ responses: scenarioToMockResponses(scenario) });
+  if (options.websocket) server.websocket.enqueue(...scenarioToMockWebSocket(scenario));
   return { url: server.url, source: "mock", [Symbol.asyncDispose]: () => server.close() };
 }

@@ -23,14 +23,13 @@ import {
   resolveRealtimeVoice,
 } from "../realtime/realtime_dialect.ts";
 import type { RealtimeEvent } from "../realtime/realtime_event.ts";
-import { startRealtimeMockServer } from "../testing/realtime_mock_server.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli_context.ts";
 import { colorEnabled, createPalette, type Palette, StatusLine } from "./output.ts";
 import {
   loadRealtimeScenario,
-  realtimeDemoScript,
   type RealtimeScenario,
+  startRealtimeDemoServer,
 } from "./realtime_demo.ts";
 import { errorLine } from "./response_renderer.ts";
 import {
@@ -203,15 +202,20 @@ async function converse(
   const audioSource = settings.audioIn === undefined
     ? undefined
     : await openAudioIn(settings.audioIn, context);
-  await using server = settings.offline === undefined ? undefined : await startRealtimeMockServer({
-    defaultScript: realtimeDemoScript(settings.offline.scenario, settings.dialect),
-  });
+  await using server = settings.offline === undefined ? undefined : await startRealtimeDemoServer(
+    settings.offline.scenario,
+    settings.dialect,
+    !settings.text && audioSource === undefined,
+  );
   if (server !== undefined && settings.offline !== undefined) {
     settings.start.baseUrl = server.url;
+    const from = server.source === "tape"
+      ? "from its bundled tape (the recorded answers, in their recorded timing)"
+      : "from a local mock server (what you send reaches it, but the answers are scripted)";
     await context.stderr.write(
       `${
         palette.dim(
-          `codexwire: ${settings.offline.reason}; playing the bundled offline realtime scenario "${settings.offline.scenario.name}" (${settings.dialect}) from a local mock server (what you send reaches it, but the answers are scripted)`,
+          `codexwire: ${settings.offline.reason}; playing the bundled offline realtime scenario "${settings.offline.scenario.name}" (${settings.dialect}) ${from}`,
         )
       }\n`,
     );

@@ -1,7 +1,8 @@
 /**
  * The offline realtime demo: a bundled scenario (`fixtures/realtime/demo.json`) turned into
  * a realtime mock server script that answers typed text and spoken audio in the frames of
- * the chosen dialect.
+ * the chosen dialect, and the server behind the demo: a bundled tape of the scenario's
+ * default session (`fixtures/tapes/realtime-NAME-DIALECT.jsonl`) replayed, or the mock.
  *
  * @module
  */
@@ -9,10 +10,13 @@
 import { z } from "zod";
 import { encodeBase64, PCM16_FRAME_SAMPLES, PCM16_SAMPLE_RATE } from "../audio/pcm16.ts";
 import type { RealtimeDialect } from "../realtime/realtime_dialect.ts";
-import type {
-  RealtimeMockConnection,
-  RealtimeMockScript,
+import { startReplayServer } from "../tape/replay_server.ts";
+import {
+  type RealtimeMockConnection,
+  type RealtimeMockScript,
+  startRealtimeMockServer,
 } from "../testing/realtime_mock_server.ts";
+import { TAPES_DIR } from "./offline_server.ts";
 
 /** A bundled realtime scenario. */
 export interface RealtimeScenario {
@@ -210,6 +214,67 @@ export function realtimeDemoScript(
       }
     },
   };
+}
+
+/**
+ * The bundled tape of a scenario's default session in a dialect (recorded by
+ * `bench/record_demo_tapes.ts`).
+ *
+ * @param scenario The scenario's name.
+ * @param dialect The dialect.
+ * @returns The tape's URL (the file may not exist).
+ */
+export function realtimeDemoTape(scenario: string, dialect: RealtimeDialect): URL {
+  return new URL(`realtime-${scenario}-${dialect}.jsonl`, TAPES_DIR);
+}
+
+/** The server behind the offline realtime demo. */
+export interface RealtimeDemoServer extends AsyncDisposable {
+  /** The base URL to connect to. */
+  readonly url: string;
+  /** Where the answers come from: a bundled `tape`, or the scripted `mock`. */
+  readonly source: "tape" | "mock";
+}
+
+/**
+ * Starts the server of the offline demo. A tape replays one recorded conversation (the
+ * scenario's default line) and cannot answer lines or audio it never heard, so it serves
+ * only the default session (`defaultSession`); typed lines and audio get the mock, which
+ * answers whatever comes.
+ *
+ * @param scenario The scenario.
+ * @param dialect The dialect.
+ * @param defaultSession Whether the session sends only the scenario's default line.
+ * @returns The running server.
+ */
+export async function startRealtimeDemoServer(
+  scenario: RealtimeScenario,
+  dialect: RealtimeDialect,
+  defaultSession: boolean,
+): Promise<RealtimeDemoServer> {
+  const tape = realtimeDemoTape(scenario.name, dialect);
+  if (defaultSession && await isFile(tape)) {
+    const server = await startReplayServer(tape, { speed: 1, log: () => {} });
+    // codex-session-create connects to the base URL's own path, the others add theirs.
+    const recorded = new URL(server.tape.webSockets[0]?.open.url ?? server.baseUrl).pathname;
+    return {
+      url: dialect === "codex-session-create" ? `${server.url}${recorded}` : server.baseUrl,
+      source: "tape",
+      [Symbol.asyncDispose]: () => server.close(),
+    };
+  }
+  const server = await startRealtimeMockServer({
+    defaultScript: realtimeDemoScript(scenario, dialect),
+  });
+  return { url: server.url, source: "mock", [Symbol.asyncDispose]: () => server.close() };
+}
+
+async function isFile(url: URL): Promise<boolean> {
+  try {
+    return (await Deno.stat(url)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function toneFrames(ms: number, hz: number): string[] {

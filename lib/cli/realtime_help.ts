@@ -92,7 +92,7 @@ export const REALTIME_OPTIONS: readonly OptionSpec[] = [
     name: "scenario",
     type: "string",
     valueName: "NAME",
-    description: "Play this bundled realtime scenario from a local mock server: the offline demo",
+    description: "Play this bundled realtime scenario from a local server: the offline demo",
     defaultText: `${DEFAULT_SCENARIO}, when there is no API key and no base URL`,
   },
   { name: "help", short: "h", type: "boolean", description: "Show this help" },
@@ -133,9 +133,10 @@ Output:
   server closes it, or on Ctrl-C (a clean close, exit 0).
 
 Offline demo:
-  With no OPENAI_API_KEY and no base URL (or with --scenario), a local mock server speaks
-  the chosen dialect and answers every line and every stretch of audio from a bundled
-  scenario. Without --text or --audio-in it sends one line by itself.
+  With no OPENAI_API_KEY and no base URL (or with --scenario), a local server speaks the
+  chosen dialect from a bundled scenario. Without --text or --audio-in it sends one line by
+  itself and the answers replay from the scenario's bundled tape; with --text or --audio-in
+  a scripted mock answers every line and every stretch of audio.
 
 Exit status: 0 closed (by you, the input ending, or the server), 1 failed, 2 bad usage.
 

@@ -52,6 +52,8 @@ interface ResponsesSettings {
   headersTimeoutMs: number;
   /** The compression asked for; `undefined` leaves the client's default. */
   compression: RequestCompression | undefined;
+  /** The transport asked for. */
+  transport: "sse" | "websocket" | "auto";
   /** The server to ask, or `undefined` for the offline demo. */
   online: {
     baseUrl: string | undefined;
@@ -115,7 +117,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
   const { offline } = settings;
   await using server = offline === undefined
     ? undefined
-    : await startOfflineServer(offline.scenario);
+    : await startOfflineServer(offline.scenario, { websocket: settings.transport !== "sse" });
   const chatgpt = settings.online?.chatgpt;
   const baseUrl = server?.url ?? settings.online?.baseUrl ??
     (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL);
@@ -139,14 +141,14 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       requestedModel: settings.request.model,
       baseUrl: redactUrl(baseUrl),
     });
-  const client = new ResponsesClient({
+  await using client = new ResponsesClient({
     baseUrl,
     ...(chatgpt !== undefined
       ? { auth: { chatgpt } }
       : settings.online?.apiKey === undefined
       ? {}
       : { apiKey: settings.online.apiKey }),
-    transport: "sse",
+    transport: settings.transport,
     ...(settings.compression === undefined ? {} : { compression: settings.compression }),
     idleTimeoutMs: settings.idleTimeoutMs,
     headersTimeoutMs: settings.headersTimeoutMs,
@@ -184,13 +186,10 @@ async function resolveSettings(
   const string = (name: string): string | undefined => values[name] as string | undefined;
 
   const transport = string("transport") ?? "sse";
-  if (transport === "websocket" || transport === "auto") {
+  if (transport !== "sse" && transport !== "websocket" && transport !== "auto") {
     throw new UsageError(
-      `The ${transport} transport is not available yet: use --transport sse, or leave the flag out`,
+      `Unknown transport "${transport}": use --transport sse, websocket or auto`,
     );
-  }
-  if (transport !== "sse") {
-    throw new UsageError(`Unknown transport "${transport}": use --transport sse`);
   }
 
   const compress = string("compress");
@@ -276,6 +275,7 @@ async function resolveSettings(
     idleTimeoutMs,
     headersTimeoutMs,
     compression: compress,
+    transport,
     online,
     offline,
   };

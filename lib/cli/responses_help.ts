@@ -67,7 +67,8 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     name: "transport",
     type: "string",
     valueName: "NAME",
-    description: "How to reach the server; only sse (HTTP + server-sent events) exists so far",
+    description:
+      "How to reach the server: sse (HTTP + server-sent events), websocket (a Responses WebSocket), or auto (WebSocket, falling back to HTTP)",
     defaultText: "sse",
   },
   {

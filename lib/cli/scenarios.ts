@@ -8,6 +8,10 @@
 
 import { z } from "zod";
 import type { GatedMockChunk, MockResponse } from "../testing/mock_responses_server.ts";
+import type {
+  MockWebSocketConnection,
+  MockWebSocketFrame,
+} from "../testing/mock_responses_ws_server.ts";
 import { encodeSseEvents, type WireEventLike } from "../testing/sse_encoding.ts";
 import { isScenarioName, SCENARIOS_DIR } from "./scenario_names.ts";
 
@@ -193,6 +197,50 @@ export function scenarioToMockResponses(
       mock.body = response.body;
     }
     return mock;
+  });
+}
+
+/**
+ * Turns a scenario into scripted WebSocket connections, one per answer (a retry over
+ * WebSocket opens a new connection): an error answer refuses the upgrade with its status,
+ * headers and body; a streamed answer becomes frames paced like the SSE pieces, its
+ * headers the handshake's, and a stream without `response.completed` ends with a close.
+ *
+ * @param scenario The scenario.
+ * @param options How fast to stream it.
+ * @returns The connections, in order.
+ */
+export function scenarioToMockWebSocket(
+  scenario: Scenario,
+  options: ScenarioPacingOptions = {},
+): MockWebSocketConnection[] {
+  const http = scenarioToMockResponses(scenario, options);
+  const frames = scenario.responses.reduce(
+    (sum, response) => sum + (response.events?.length ?? 0),
+    0,
+  );
+  const delayMs = Math.min(
+    options.maxPieceDelayMs ?? 40,
+    Math.floor((options.totalMs ?? 1000) / Math.max(frames, 1)),
+  );
+  return scenario.responses.map((response, index): MockWebSocketConnection => {
+    const headers = http[index].headers;
+    const status = response.status ?? 200;
+    if (status >= 300 || response.events === undefined) {
+      return {
+        status: status >= 300 ? status : 500,
+        ...(headers === undefined ? {} : { headers }),
+        ...(response.body === undefined ? {} : { body: response.body }),
+      };
+    }
+    const script: MockWebSocketFrame[] = response.events.map((event, frame) => ({
+      event,
+      delayMs: frame === 0 ? 0 : delayMs,
+    }));
+    if (!response.events.some((event) => event.type === "response.completed")) {
+      script.push({ close: { code: 1000 } });
+    }
+    return { ...(headers === undefined ? {} : { headers }), responses: [script] };
   });
 }
 

@@ -23,6 +23,9 @@ export const CLOUDFLARE_BLOCKED_MESSAGE =
   "Request blocked by Cloudflare: check your network, VPN or proxy, then try again";
 /** Codex's text for a `response.failed` event without a parseable `error`. */
 export const RESPONSE_FAILED_MESSAGE = "response.failed event received";
+/** Codex's fallback for a `previous_response_not_found` frame without a message. */
+export const PREVIOUS_RESPONSE_NOT_FOUND_MESSAGE =
+  "Previous response was not found. Retrying the full request.";
 /** Codex's fallback for a `websocket_connection_limit_reached` frame without a message. */
 export const WEBSOCKET_CONNECTION_LIMIT_MESSAGE =
   "Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue.";

@@ -13,6 +13,7 @@ import {
   INVALID_REQUEST_MESSAGE,
   messageOr,
   MISALIGNMENT_POLICY_MESSAGE,
+  PREVIOUS_RESPONSE_NOT_FOUND_MESSAGE,
   SERVER_OVERLOADED_MESSAGE,
   USAGE_NOT_INCLUDED_MESSAGE,
   WEBSOCKET_CONNECTION_LIMIT_MESSAGE,
@@ -152,6 +153,9 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
  *   `stream` error without delay (reconnect and retry), with the server's message or
  *   "Responses websocket connection limit reached (60 minutes). Create a new websocket
  *   connection to continue.".
+ * - `error.code` `previous_response_not_found`, whatever the status: a retryable `stream`
+ *   error (the retry runs on a new connection, so as a full request), with the server's
+ *   message or "Previous response was not found. Retrying the full request.".
  * - A non-2xx `status` (alias `status_code`): {@linkcode errorFromHttpResponse} with that
  *   status, the frame's `headers` (string, number and boolean values only) and the whole
  *   frame text as the body.
@@ -190,6 +194,12 @@ export function errorFromWrappedWebSocketError(
       kind: "stream",
       retryable: true,
     });
+  }
+  if (event.error?.code === "previous_response_not_found") {
+    return new CodexWireError(
+      messageOr(event.error.message, PREVIOUS_RESPONSE_NOT_FOUND_MESSAGE),
+      { kind: "stream", retryable: true },
+    );
   }
   const status = event.status ?? event.status_code;
   if (status == null || status < 100 || status > 999 || (status >= 200 && status <= 299)) {

@@ -25,6 +25,8 @@ import { type ParsedRealtimeFrame, RealtimeEventParser } from "./realtime_event_
 import { realtimeHandshakeHeaders } from "./realtime_headers.ts";
 import { realtimeWebSocketUrl } from "./realtime_url.ts";
 import { redactUrl } from "../transport/redact_url.ts";
+import { type RecordedWebSocket, recordWebSocket } from "../tape/recording_web_socket.ts";
+import type { TapeRecorder } from "../tape/tape_recorder.ts";
 
 /** Options of {@linkcode connectRealtime}. */
 export interface ConnectRealtimeOptions {
@@ -70,6 +72,11 @@ export interface ConnectRealtimeOptions {
    * @default {4194304}
    */
   maxBufferedBytes?: number;
+  /**
+   * Record the session to this tape: the handshake (secrets replaced), every frame both
+   * ways, and the close. Close the recorder when done.
+   */
+  record?: TapeRecorder;
 }
 
 /** Options of {@linkcode RealtimeConnection.close}. */
@@ -173,7 +180,7 @@ export async function connectRealtime(
       { kind: "usage", cause },
     );
   }
-  return await openConnection(socket, dialect, url, options, sessionMessage, timeoutMs);
+  return await openConnection(socket, dialect, url, options, sessionMessage, timeoutMs, headers);
 }
 
 // Set in RealtimeConnection's static block, which may use its private constructor and members.
@@ -184,6 +191,7 @@ let openConnection: (
   options: ConnectRealtimeOptions,
   sessionMessage: RealtimeClientMessage,
   timeoutMs: number,
+  handshakeHeaders: Headers,
 ) => Promise<RealtimeConnection>;
 
 function messageOf(error: unknown): string {
@@ -250,6 +258,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
   /** The WebSocket URL. */
   readonly url: URL;
   #socket: WebSocket;
+  /** Where sends and closes go: the socket, or its recorded sending side. */
+  #out: Pick<RecordedWebSocket, "send" | "close">;
   #parser: RealtimeEventParser;
   #options: ConnectRealtimeOptions;
   #queue: RealtimeEvent[] = [];
@@ -264,8 +274,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
   #sessionWaiter: ((event: RealtimeEvent | undefined) => void) | undefined;
 
   static {
-    openConnection = async (socket, dialect, url, options, sessionMessage, timeoutMs) => {
-      const connection = new RealtimeConnection(socket, dialect, url, options);
+    openConnection = async (socket, dialect, url, options, sessionMessage, timeoutMs, headers) => {
+      const connection = new RealtimeConnection(socket, dialect, url, options, headers);
       await connection.#open(timeoutMs, options.signal);
       try {
         await connection.send(sessionMessage);
@@ -284,8 +294,12 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     dialect: RealtimeDialect,
     url: URL,
     options: ConnectRealtimeOptions,
+    handshakeHeaders?: Headers,
   ) {
     this.#socket = socket;
+    this.#out = options.record === undefined ? socket : recordWebSocket(socket, options.record, {
+      ...(handshakeHeaders === undefined ? {} : { requestHeaders: handshakeHeaders }),
+    });
     this.dialect = dialect;
     this.url = url;
     this.#options = options;
@@ -424,7 +438,7 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
     if (this.closed || this.#socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new CodexWireError(CONNECTION_CLOSED_MESSAGE, { kind: "stream" }));
     }
-    this.#socket.send(text);
+    this.#out.send(text);
     if (this.#socket.bufferedAmount <= this.#maxBuffered) return RESOLVED;
     return this.#drain();
   }
@@ -524,8 +538,8 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent>, AsyncDi
       const socket = this.#socket;
       if (socket.readyState === WebSocket.OPEN) {
         try {
-          if (this.dialect === "v3") socket.send(JSON.stringify({ type: "session.close" }));
-          socket.close(options.code ?? 1000, options.reason ?? "");
+          if (this.dialect === "v3") this.#out.send(JSON.stringify({ type: "session.close" }));
+          this.#out.close(options.code ?? 1000, options.reason ?? "");
         } catch {
           // Already closing: nothing more to send.
         }

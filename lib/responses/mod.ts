@@ -15,3 +15,17 @@ export * from "./wire_event_mapper.ts";
 export * from "./reasoning_header.ts";
 export type { RetryOptions } from "./sse_turn.ts";
 export * from "./request_compression.ts";
+export * from "./ws_events.ts";
+export type {
+  FallbackDecision,
+  TransportFallback,
+  WebSocketFallbackPolicy,
+} from "./ws_fallback.ts";
+export type {
+  WebSocketAttempt,
+  WebSocketLease,
+  WebSocketSendOptions,
+  WebSocketTransport,
+  WebSocketTransportOptions,
+} from "./ws_transport.ts";
+export { RESPONSES_WEBSOCKETS_BETA, websocketUrl } from "./ws_handshake.ts";

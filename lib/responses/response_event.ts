@@ -7,6 +7,7 @@
 import type { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import type { ResponseItem } from "../schema/response_item.ts";
+import type { WebSocketOnlyEvent } from "./ws_events.ts";
 
 /** Token usage of a completed response. */
 export interface TokenUsage {
@@ -234,7 +235,7 @@ export interface WireEvent {
   event: { type: string; [key: string]: unknown };
 }
 
-/** A normalised Responses event. */
+/** A normalised Responses event (those only the WebSocket transport makes included). */
 export type ResponseEvent =
   | CreatedEvent
   | OutputItemAddedEvent
@@ -254,4 +255,5 @@ export type ResponseEvent =
   | ModelsEtagEvent
   | ServerReasoningIncludedEvent
   | ReconnectingEvent
-  | WireEvent;
+  | WireEvent
+  | WebSocketOnlyEvent;

@@ -39,6 +39,11 @@ export interface ResponseStreamOptions {
    * waits for data or a timeout.
    */
   cancel?: () => void;
+  /**
+   * Sends steering input to the response being streamed (WebSocket only); returns
+   * `undefined` when the response cannot be steered now.
+   */
+  steer?: (input: string | readonly ResponseItem[]) => Promise<void> | undefined;
 }
 
 /**
@@ -56,6 +61,7 @@ export interface ResponseStreamOptions {
 export class ResponseStream implements AsyncIterable<ResponseEvent> {
   #source: AsyncIterator<ResponseEvent, void, undefined>;
   #cancel: (() => void) | undefined;
+  #steer: ((input: string | readonly ResponseItem[]) => Promise<void> | undefined) | undefined;
   #cancelled = false;
   #consumed = false;
 
@@ -72,6 +78,27 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   ) {
     this.#source = source;
     this.#cancel = options.cancel;
+    this.#steer = options.steer;
+  }
+
+  /**
+   * Steers the response while it streams (WebSocket only): sends `response.steer` with
+   * new input the model takes into account now. The server answers with a
+   * `steerAccepted`, `steerPending` or `steerFailed` event; an accepted steer may end the
+   * response with a `steered` event, after which the server's next response follows in
+   * this same stream.
+   *
+   * @param input A user message, or input items.
+   * @returns A promise that settles when the steer was sent.
+   * @throws {CodexWireError} `usage` over HTTP, before the response started or after it completed.
+   */
+  steer(input: string | readonly ResponseItem[]): Promise<void> {
+    return this.#steer?.(input) ?? Promise.reject(
+      new CodexWireError(
+        "Cannot steer this response: steering needs a WebSocket response that has started and not completed",
+        { kind: "usage" },
+      ),
+    );
   }
 
   /**
@@ -112,7 +139,8 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
 
   /**
    * Consumes the stream and gathers the response. Events of an attempt that was retried
-   * are dropped, so the result describes the attempt that completed.
+   * (or of a response cut short by steering) are dropped, so the result describes the
+   * response that completed.
    *
    * @returns The response's id, text, items, usage and rate limits.
    * @throws {CodexWireError} When the stream fails.
@@ -124,7 +152,11 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
     const rateLimits: Record<string, RateLimitSnapshot> = {};
     for await (const event of this) {
       switch (event.type) {
+        // A new attempt, a switch to HTTP, or the server's own successor of a steered
+        // response: what came before is void.
         case "reconnecting":
+        case "transportFallback":
+        case "steered":
           items = [];
           deltas = [];
           break;

@@ -1,6 +1,6 @@
 /**
- * {@linkcode ResponsesClient}: the Responses API over fetch + SSE, as the Codex client
- * speaks it.
+ * {@linkcode ResponsesClient}: the Responses API over fetch + SSE or over a WebSocket, as
+ * the Codex client speaks it.
  *
  * @module
  */
@@ -19,6 +19,11 @@ import {
 } from "./responses_session.ts";
 import type { RetryOptions } from "./sse_turn.ts";
 import { DEFAULT_MAX_EVENT_SIZE } from "../sse/sse_decoder.ts";
+import { type ResponseItem, serializeInputItem } from "../schema/response_item.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "../transport/websocket_connector.ts";
+import { TransportFallback, type WebSocketFallbackPolicy } from "./ws_fallback.ts";
+import { websocketUrl } from "./ws_handshake.ts";
+import { WebSocketTransport } from "./ws_transport.ts";
 import { checkDelayMs, checkTimeoutMs } from "../transport/timeout.ts";
 
 /** A ChatGPT sign-in: the access token and account id a Codex login holds. */
@@ -62,8 +67,15 @@ export interface ResponsesClientOptions {
   headers?: HeadersInit;
   /** Query parameters appended to the URL as `?k=v&k2=v2`, unescaped (as Codex does). */
   queryParams?: Record<string, string>;
-  /** The transport. Only `sse` exists so far. @default {"sse"} */
-  transport?: "sse";
+  /**
+   * The transport: `sse` (HTTP + server-sent events), `websocket` (a Responses WebSocket
+   * on the same URL with `ws:`/`wss:`, never HTTP), or `auto` (WebSocket, falling back to
+   * HTTP as `websocket.fallback` says).
+   * @default {"sse"}
+   */
+  transport?: "sse" | "websocket" | "auto";
+  /** WebSocket settings, for `transport: "websocket"` and `"auto"`. */
+  websocket?: WebSocketOptions;
   /**
    * Request-body compression: `zstd` (level 3, `Content-Encoding: zstd`), `auto` (only
    * bodies of at least `compressionThresholdBytes`), or `none`. After a 415, or a 400 that
@@ -87,7 +99,7 @@ export interface ResponsesClientOptions {
    * @default 60000
    */
   headersTimeoutMs?: number;
-  /** The most characters one SSE event may hold. @default {64 * 1024 * 1024} */
+  /** The most characters one SSE event, or bytes one WebSocket frame, may hold. @default {64 * 1024 * 1024} */
   maxEventSize?: number;
   /** Telemetry hooks, called beside the LogTape logging of {@linkcode logTelemetry}. */
   telemetry?: Telemetry;
@@ -119,6 +131,16 @@ export interface ResponsesClientOptions {
   residency?: string;
 }
 
+/** WebSocket settings of {@linkcode ResponsesClientOptions}. */
+export interface WebSocketOptions {
+  /** How long a handshake may take before it fails, in milliseconds. @default 15000 */
+  connectTimeoutMs?: number;
+  /** When `transport: "auto"` gives way to HTTP. @default {{ onConnectError: "fallback", sticky: true }} */
+  fallback?: WebSocketFallbackPolicy;
+  /** Ask for `responsesapi.websocket_timing` frames (reported to telemetry). @default false */
+  timingMetrics?: boolean;
+}
+
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const MAX_RETRIES = 100;
 const OWNER = "ResponsesClient";
@@ -126,9 +148,10 @@ const OWNER = "ResponsesClient";
 const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /**
- * A Responses API client over HTTP + SSE with the Codex client's behaviour: request shape
- * and headers, header events, completion and error semantics, idle timeouts, transport
- * and stream retries, turn state.
+ * A Responses API client over HTTP + SSE or a WebSocket with the Codex client's
+ * behaviour: request shape and headers, header events, completion and error semantics,
+ * idle timeouts, transport and stream retries, turn state; over WebSocket also connection
+ * reuse, incremental requests, steering and the fallback to HTTP.
  *
  * @example Streaming one response
  * ```ts ignore
@@ -206,8 +229,37 @@ export class ResponsesClient {
     this.sessionId = sessionId;
     this.threadId = threadId;
     this.conversationId = threadId;
+    const transport = options.transport ?? "sse";
+    if (transport !== "sse" && transport !== "websocket" && transport !== "auto") {
+      throw new TypeError(
+        `Cannot create ResponsesClient: transport must be "sse", "websocket" or "auto", got ${
+          JSON.stringify(transport)
+        }`,
+      );
+    }
+    const telemetry = combineTelemetry([logTelemetry(), options.telemetry]);
+    const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    const websocket = transport === "sse" ? undefined : {
+      pool: new WebSocketTransport({
+        url: websocketUrl(url),
+        connectTimeoutMs: checkTimeoutMs(
+          OWNER,
+          "websocket.connectTimeoutMs",
+          options.websocket?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ),
+        // A frame is one event: the SSE event bound, counted in bytes.
+        maxFrameBytes: maxEventSize,
+        ...(telemetry === undefined ? {} : { telemetry }),
+        toInputItem: (item) => serializeInputItem(item as ResponseItem),
+        ...(options.record === undefined ? {} : { record: options.record }),
+      }),
+      fallback: new TransportFallback(options.websocket?.fallback),
+      timingMetrics: options.websocket?.timingMetrics ?? false,
+    };
     this.#context = {
       url,
+      transport,
+      websocket,
       fetch: options.record === undefined
         ? options.fetch ?? globalThis.fetch
         : recordingFetch(options.record, options.fetch),
@@ -228,7 +280,7 @@ export class ResponsesClient {
         headers.set("accept", "text/event-stream");
         return headers;
       },
-      bodyJson(request, identity, turn) {
+      body(request, identity, turn) {
         const clientMetadata: Record<string, string> = {};
         if (installationId !== undefined) {
           clientMetadata["x-codex-installation-id"] = installationId;
@@ -241,9 +293,7 @@ export class ResponsesClient {
         if (turn.turnMetadata !== undefined) {
           clientMetadata["x-codex-turn-metadata"] = turn.turnMetadata;
         }
-        return JSON.stringify(
-          buildResponsesBody(request, { promptCacheKey: identity.sessionId, clientMetadata }),
-        );
+        return buildResponsesBody(request, { promptCacheKey: identity.sessionId, clientMetadata });
       },
       encoder: new RequestBodyEncoder({
         compression: options.compression ?? (chatgpt === undefined ? "none" : "zstd"),
@@ -252,8 +302,8 @@ export class ResponsesClient {
       retry,
       idleTimeoutMs,
       headersTimeoutMs,
-      maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
-      telemetry: combineTelemetry([logTelemetry(), options.telemetry]),
+      maxEventSize,
+      telemetry,
     };
   }
 
@@ -278,6 +328,63 @@ export class ResponsesClient {
   stream(request: ResponsesRequest, options: StreamOptions = {}): ResponseStream {
     return this.session().stream(request, options);
   }
+
+  /**
+   * Opens a WebSocket now (a handshake, no request), so the first request does not wait
+   * for it. Does nothing over HTTP or when a connection is already idle. With `auto`, a
+   * connection that cannot be opened switches the client to HTTP (as the fallback policy
+   * says) instead of failing.
+   *
+   * @param options A signal and the session whose headers the handshake carries.
+   * @returns A promise that settles when the connection is open.
+   * @throws {CodexWireError} When the handshake fails and the client does not fall back.
+   */
+  preconnect(options: PreconnectOptions = {}): Promise<void> {
+    return this.session(options.session).preconnect({
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
+  /**
+   * Warms a WebSocket up for `request`: sends it with `generate: false` and waits for the
+   * response to complete, so the first real request continues it (`previous_response_id`
+   * and only the new input). Does nothing over HTTP.
+   *
+   * @param request The request the first turn will send.
+   * @param options A signal and per-request headers.
+   * @returns A promise that settles when the warm-up completed.
+   * @throws {CodexWireError} When the warm-up fails.
+   */
+  prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
+    return this.session().prewarm(request, options);
+  }
+
+  /**
+   * Closes the client's WebSocket connections (HTTP holds none). Streams still running on
+   * them fail.
+   *
+   * @returns A promise that resolves when every connection is released.
+   */
+  async close(): Promise<void> {
+    await this.#context.websocket?.pool.close();
+  }
+
+  /**
+   * Closes the client, for `await using`.
+   *
+   * @returns A promise that resolves when every connection is released.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** Options of {@linkcode ResponsesClient.preconnect}. */
+export interface PreconnectOptions {
+  /** Cancels the handshake. */
+  signal?: AbortSignal;
+  /** The session (identity, headers, turn metadata) the handshake is made for. */
+  session?: SessionOptions;
 }
 
 // The window part of `x-codex-window-id`: Codex counts context windows from 0 and moves

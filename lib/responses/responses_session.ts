@@ -10,9 +10,16 @@ import type { EncodedBody, RequestBodyEncoder } from "./request_compression.ts";
 import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
-import { flattenBatches } from "./_event_batches.ts";
 import { isSameModel } from "./_same_model.ts";
-import { type RetryOptions, streamSseTurn } from "./sse_turn.ts";
+import { type RetryOptions, type SseTurn, sseTurnTransport } from "./sse_turn.ts";
+import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { serializeInputItem, userMessage } from "../schema/response_item.ts";
+import { runTurnBatches } from "./turn_engine.ts";
+import { flattenBatches } from "./_event_batches.ts";
+import type { TransportFallback } from "./ws_fallback.ts";
+import { websocketHandshakeHeaders } from "./ws_handshake.ts";
+import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
+import { webSocketTurnTransport } from "./ws_turn_transport.ts";
 
 /** Options of {@linkcode ResponsesSession.stream}. */
 export interface StreamOptions {
@@ -62,6 +69,16 @@ export interface TurnBodyMetadata {
   windowId?: string;
 }
 
+/** The WebSocket state a client shares with its sessions. */
+export interface WebSocketContext {
+  /** The client's connections. */
+  pool: WebSocketTransport;
+  /** When to fall back to HTTP, and whether the client already did for good. */
+  fallback: TransportFallback;
+  /** Whether handshakes ask for timing metrics. */
+  timingMetrics: boolean;
+}
+
 /** What a session needs from its client; built by `ResponsesClient`. */
 export interface SessionContext {
   /** The `/responses` URL. */
@@ -72,12 +89,16 @@ export interface SessionContext {
   identity: RequestIdentity;
   /** The request headers of one attempt, before turn headers are added. */
   baseHeaders: (extra: Headers, identity: RequestIdentity) => Headers;
-  /** Builds the JSON body of a request. */
-  bodyJson: (
+  /** Builds the body of a request (the HTTP body; a WebSocket frame adds to it). */
+  body: (
     request: ResponsesRequest,
     identity: RequestIdentity,
     turn: TurnBodyMetadata,
-  ) => string;
+  ) => Record<string, unknown>;
+  /** Which transport requests use. */
+  transport: "sse" | "websocket" | "auto";
+  /** The client's WebSocket connections and fallback state, unless the transport is `sse`. */
+  websocket: WebSocketContext | undefined;
   /** Compresses bodies when asked; refuses for good after a server refused zstd. */
   encoder: RequestBodyEncoder;
   /** Retry settings with defaults applied. */
@@ -93,9 +114,11 @@ export interface SessionContext {
 }
 
 /**
- * One turn of a conversation. The first `x-codex-turn-state` a 2xx answer carries is kept
- * and sent on every later request of this session (follow-ups after tool calls, retries),
- * never on another session: start a new session for each turn. When the server reports
+ * One turn of a conversation. The first turn state the server hands out (the
+ * `x-codex-turn-state` header of a 2xx answer over HTTP; a `response.metadata` event over
+ * WebSocket) is kept and sent on every later request of this session (follow-ups after
+ * tool calls, retries): as that header over HTTP, as `client_metadata["x-codex-turn-state"]`
+ * over WebSocket; never on another session: start a new session for each turn. When the server reports
  * a model other than the one asked for (ignoring ASCII case), the session emits one
  * `modelReroute` event, at most once per turn.
  *
@@ -113,6 +136,7 @@ export class ResponsesSession {
   #identity: RequestIdentity;
   #turnBody: TurnBodyMetadata = {};
   #rerouted = false;
+  #handshakeTurnState: string | undefined;
 
   /**
    * Creates a session; use `ResponsesClient.session()` instead.
@@ -154,6 +178,63 @@ export class ResponsesSession {
    * @returns The events, as a {@linkcode ResponseStream}.
    */
   stream(request: ResponsesRequest, options: StreamOptions = {}): ResponseStream {
+    return this.#stream(request, options, true);
+  }
+
+  /**
+   * Warms a WebSocket up for `request`: sends it with `generate: false` and waits for
+   * the response to complete, so the next request continues it. Does nothing over HTTP.
+   *
+   * @param request The request the turn will send.
+   * @param options A signal and per-request headers.
+   * @returns A promise that settles when the warm-up completed.
+   * @throws {CodexWireError} When the warm-up fails.
+   */
+  async prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
+    const ws = this.#context.websocket;
+    if (ws === undefined || ws.fallback.websocketDisabled) return;
+    for await (const _event of this.#stream(request, options, false)) {
+      // Only the completion matters.
+    }
+  }
+
+  /**
+   * Opens a WebSocket for this session's requests now, unless one is idle. Does nothing
+   * over HTTP. With `auto`, a connection that cannot be opened switches the client to
+   * HTTP (as the fallback policy says) instead of failing.
+   *
+   * @param options A signal.
+   * @returns A promise that settles when a connection is ready.
+   * @throws {CodexWireError} When the handshake fails and the client does not fall back.
+   */
+  async preconnect(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const ws = this.#context.websocket;
+    if (ws === undefined || ws.fallback.websocketDisabled) return;
+    try {
+      await ws.pool.preconnect(this.#handshakeHeaders(this.#turnHeaders), options.signal);
+    } catch (error) {
+      if (
+        this.#context.transport === "auto" && error instanceof CodexWireError &&
+        ws.fallback.onConnectError(error) === "fallback"
+      ) {
+        ws.fallback.switched();
+        return;
+      }
+      throw error;
+    }
+  }
+
+  #handshakeHeaders(extra: Headers): Headers {
+    const ws = this.#context.websocket!;
+    return websocketHandshakeHeaders(this.#context.baseHeaders(extra, this.#identity), {
+      ...(this.#handshakeTurnState === undefined
+        ? {}
+        : { handshakeTurnState: this.#handshakeTurnState }),
+      timingMetrics: ws.timingMetrics,
+    });
+  }
+
+  #stream(request: ResponsesRequest, options: StreamOptions, generate: boolean): ResponseStream {
     const context = this.#context;
     const extra = new Headers(this.#turnHeaders);
     new Headers(options.headers).forEach((value, name) => extra.set(name, value));
@@ -161,21 +242,24 @@ export class ResponsesSession {
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
     const identity = this.#identity;
+    let built: Record<string, unknown> | undefined;
+    const bodyObject = () =>
+      built ??= context.body(request, identity, {
+        ...this.#turnBody,
+        windowId: context.baseHeaders(extra, identity).get("x-codex-window-id") ?? undefined,
+      });
     // Leaving the iteration aborts this controller, so a pending read stops at once.
     const cancel = new AbortController();
     const signal = options.signal === undefined
       ? cancel.signal
       : AbortSignal.any([options.signal, cancel.signal]);
-    const batches = streamSseTurn({
+    const sse: SseTurn = {
       url: context.url,
       fetch: context.fetch,
       request: async () => {
         const headers = context.baseHeaders(extra, identity);
         if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
-        json ??= context.bodyJson(request, identity, {
-          ...this.#turnBody,
-          windowId: headers.get("x-codex-window-id") ?? undefined,
-        });
+        json ??= JSON.stringify(bodyObject());
         if (encoded?.refused !== context.encoder.refused) {
           encoded = {
             refused: context.encoder.refused,
@@ -202,30 +286,71 @@ export class ResponsesSession {
       telemetry: context.telemetry,
       signal,
       passthrough: options.passthrough ?? false,
+    };
+    const follow = (event: ResponseEvent) => this.#reroute(request.model, event);
+    let steerable: WebSocketAttempt | undefined;
+    const ws = context.websocket;
+    const source = ws === undefined || ws.fallback.websocketDisabled
+      ? (generate
+        ? runTurnBatches(sseTurnTransport(sse), {
+          retry: context.retry,
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        })
+        : emptyStream())
+      : runTurnBatches(
+        webSocketTurnTransport({
+          pool: ws.pool,
+          fallback: ws.fallback,
+          handshakeHeaders: () => this.#handshakeHeaders(extra),
+          onHandshake: (headers) => {
+            // Servers of the earlier protocol hand turn state out in the handshake answer;
+            // it is then echoed on the handshake of a reconnect within the turn.
+            const state = headers.get("x-codex-turn-state");
+            if (state !== null && this.#turnState === undefined) {
+              this.#turnState = state;
+              this.#handshakeTurnState = state;
+            }
+          },
+          body: bodyObject,
+          clientMetadata: (): Record<string, string> =>
+            this.#turnState === undefined ? {} : { "x-codex-turn-state": this.#turnState },
+          ...(generate ? {} : { generate: false }),
+          idleTimeoutMs: context.idleTimeoutMs,
+          passthrough: options.passthrough ?? false,
+          onTurnState: (state) => {
+            if (this.#turnState === undefined) this.#turnState = state;
+          },
+          onAttempt: (attempt) => steerable = attempt,
+        }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
+        { retry: context.retry, signal, telemetry: context.telemetry, follow },
+      );
+    // The events come in batches (those of one piece of a read); they are handed out one by
+    // one without a generator resume each, and leaving early cancels at once.
+    const events = flattenBatches(source, { cancel: () => cancel.abort() });
+    return new ResponseStream(events, {
+      steer: (input) => {
+        if (steerable === undefined) return undefined;
+        const items = typeof input === "string"
+          ? [userMessage(input)]
+          : input.map((item) => serializeInputItem(item));
+        return steerable.steer(items);
+      },
     });
-    return new ResponseStream(flattenBatches(batches, {
-      cancel: () => cancel.abort(),
-      // Checked per batch as it is handed out, with no generator layer of its own.
-      transform: (batch) => this.#rerouted ? batch : this.#withReroute(request.model, batch),
-    }));
   }
 
-  // Adds one `modelReroute` per turn, after the `serverModel` event that shows a model
-  // other than the one asked for.
-  #withReroute(requestedModel: string, batch: readonly ResponseEvent[]): readonly ResponseEvent[] {
-    for (let i = 0; i < batch.length; i++) {
-      const event = batch[i];
-      if (event.type === "serverModel" && !isSameModel(event.model, requestedModel)) {
-        this.#rerouted = true;
-        const reroute: ResponseEvent = {
-          type: "modelReroute",
-          requestedModel,
-          serverModel: event.model,
-        };
-        return [...batch.slice(0, i + 1), reroute, ...batch.slice(i + 1)];
-      }
+  // One `modelReroute` per turn, after the `serverModel` event that shows a model other
+  // than the one asked for.
+  #reroute(requestedModel: string, event: ResponseEvent): ResponseEvent | undefined {
+    if (
+      event.type !== "serverModel" || this.#rerouted ||
+      isSameModel(event.model, requestedModel)
+    ) {
+      return undefined;
     }
-    return batch;
+    this.#rerouted = true;
+    return { type: "modelReroute", requestedModel, serverModel: event.model };
   }
 }
 
@@ -243,3 +368,6 @@ function turnIdOf(metadata: Record<string, unknown> | string | undefined): strin
     : undefined;
   return typeof turnId === "string" && turnId !== "" ? turnId : undefined;
 }
+
+// A prewarm over HTTP: nothing to do.
+async function* emptyStream(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {}

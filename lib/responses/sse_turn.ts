@@ -1,7 +1,8 @@
 /**
- * One streamed response over HTTP + SSE with Codex's semantics: transport retries until
- * headers arrive (spec §10.1), header events (§1.5), the SSE body with a per-event idle
- * timeout and completion rules (§1.6), and stream retries of the whole response (§10.2).
+ * The HTTP + SSE adapter of the turn engine: one attempt is a POST retried at the
+ * transport level until headers arrive (5xx, network, headers timeout), the events its
+ * headers stand for, and the SSE body read with a per-event idle timeout and the
+ * completion rules. The stream retries of the whole response live in the engine.
  *
  * @module
  */
@@ -16,40 +17,20 @@ import { readBoundedText } from "../transport/bounded_body.ts";
 import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
-import { clampDelayMs, readWithin, startDeadline } from "../transport/timeout.ts";
+import { readWithin, startDeadline } from "../transport/timeout.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
+import {
+  type OpenedAttempt,
+  reconnectingEvent,
+  type RetryOptions,
+  runTurn,
+  type TurnTransport,
+} from "./turn_engine.ts";
 import { WireEventMapper, type WireEventOutcome } from "./wire_event_mapper.ts";
 
-/** Retry settings (spec §10). */
-export interface RetryOptions {
-  /** Retries of one HTTP request before its headers arrive (5xx, network). @default 4 */
-  requestMaxRetries?: number;
-  /** Retries of a whole response after a retryable failure. @default 5 */
-  streamMaxRetries?: number;
-  /** The delay before the first retry, doubled after each. @default 200 */
-  baseDelayMs?: number;
-  /** Wait as long as `retry-after-ms` / `Retry-After` ask, when present. @default true */
-  honorRetryAfter?: boolean;
-  /** The longest wait a server may ask for, in milliseconds. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** A source of numbers in [0, 1) for the jitter. @default {Math.random} */
-  random?: () => number;
-  /**
-   * How connection failures (no answer at all: refused, reset, DNS) are retried before
-   * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
-   * `unbounded`: as Codex does today, they are retried without limit, waiting
-   * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
-   * up `requestMaxRetries`; only the signal stops them.
-   * @default {"bounded"}
-   */
-  connectionRetries?: "bounded" | "unbounded";
-  /** The first wait of an unbounded connection retry. @default 5000 */
-  connectionBaseDelayMs?: number;
-  /** The longest wait of an unbounded connection retry. @default 60000 */
-  connectionMaxDelayMs?: number;
-}
+export type { RetryOptions } from "./turn_engine.ts";
 
 /** Everything one streamed response needs; built by `ResponsesSession`. */
 export interface SseTurn {
@@ -80,84 +61,97 @@ export interface SseTurn {
 }
 
 /**
- * Streams one response, retrying as Codex does. Errors are thrown as
- * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event. The events
- * come in batches (those of one piece of a network read together), which `flattenBatches`
- * hands out one by one.
+ * Streams one response over HTTP + SSE, retrying as Codex does. Errors are thrown as
+ * {@linkcode CodexWireError}; a retry is announced by a `reconnecting` event.
  *
  * @param turn The request and its settings.
- * @returns The events, in batches.
+ * @param follow Adds an event after another (see `RunTurnOptions.follow`).
+ * @returns The events.
  */
-export async function* streamSseTurn(
+export function streamSseTurn(
   turn: SseTurn,
-): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
-  const { retry, signal } = turn;
-  for (let streamRetry = 0;; streamRetry++) {
-    let failure: CodexWireError;
-    try {
-      let response: Response | undefined;
-      let connectionRetry = 0;
-      for (let attempt = 1; response === undefined; attempt++) {
-        const outcome = await sendAttempt(turn, attempt + connectionRetry);
-        if (outcome instanceof Response) {
-          response = outcome;
-          break;
-        }
-        if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
-          // Waiting for the network: these retries do not use up the request budget.
-          connectionRetry++;
-          attempt--;
-          const delayMs = Math.min(
-            retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
-            retry.connectionMaxDelayMs,
-          );
-          yield [reconnecting(turn, "connection", connectionRetry, Infinity, delayMs, outcome)];
-          await abortableSleep(delayMs, signal);
-          continue;
-        }
-        if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
-        const delayMs = retryDelayMs(turn, outcome, attempt);
-        yield [reconnecting(turn, "request", attempt, retry.requestMaxRetries, delayMs, outcome)];
-        await abortableSleep(delayMs, signal);
-      }
-      turn.onHeaders(response.headers);
-      yield eventsFromResponseHeaders(response.headers);
-      const body = new SseBody(turn, response.headers);
-      try {
-        await body.open(response);
-        do {
-          yield await body.next();
-        } while (!body.completed);
-      } finally {
-        body.close();
-      }
-      return;
-    } catch (error) {
-      failure = toCodexWireError(error, signal);
-      if (
-        failure.kind === "aborted" || !failure.retryable || streamRetry >= retry.streamMaxRetries
-      ) {
-        throw failure;
-      }
-    }
-    const delayMs = failure.retryAfterMs !== undefined
-      ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
-      : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
-    yield [reconnecting(turn, "stream", streamRetry + 1, retry.streamMaxRetries, delayMs, failure)];
-    await abortableSleep(delayMs, signal);
-  }
+  follow?: (event: ResponseEvent) => ResponseEvent | undefined,
+): AsyncGenerator<ResponseEvent, void, undefined> {
+  return runTurn(sseTurnTransport(turn), {
+    retry: turn.retry,
+    signal: turn.signal,
+    telemetry: turn.telemetry,
+    ...(follow === undefined ? {} : { follow }),
+  });
 }
 
-function reconnecting(
+/**
+ * The HTTP + SSE transport of one request, for the turn engine.
+ *
+ * @param turn The request and its settings.
+ * @returns The transport adapter.
+ *
+ * @example The HTTP fallback of a WebSocket request
+ * ```ts ignore
+ * const events = runTurn(webSocketTurnTransport(request, sseTurnTransport(sse)), { retry, signal });
+ * ```
+ */
+export function sseTurnTransport(turn: SseTurn): TurnTransport {
+  return { open: () => openSseAttempt(turn) };
+}
+
+// One attempt: the POST with its transport-level retries, the header events, then the
+// body, handed to the engine to read.
+async function* openSseAttempt(
   turn: SseTurn,
-  layer: "request" | "stream" | "connection",
-  attempt: number,
-  maxAttempts: number,
-  delayMs: number,
-  error: CodexWireError,
-): ResponseEvent {
-  turn.telemetry?.onRetry?.({ layer, attempt, maxAttempts, delayMs, error });
-  return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
+): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
+  const { retry, signal, telemetry } = turn;
+  let response: Response | undefined;
+  let connectionRetry = 0;
+  for (let attempt = 1; response === undefined; attempt++) {
+    const outcome = await sendAttempt(turn, attempt + connectionRetry);
+    if (outcome instanceof Response) {
+      response = outcome;
+      break;
+    }
+    if (outcome.kind === "network" && retry.connectionRetries === "unbounded") {
+      // Waiting for the network: these retries do not use up the request budget.
+      connectionRetry++;
+      attempt--;
+      const delayMs = Math.min(
+        retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+        retry.connectionMaxDelayMs,
+      );
+      yield reconnectingEvent(telemetry, "connection", connectionRetry, Infinity, delayMs, outcome);
+      await abortableSleep(delayMs, signal);
+      continue;
+    }
+    if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
+    const delayMs = retryDelayMs(turn, outcome, attempt);
+    yield reconnectingEvent(
+      telemetry,
+      "request",
+      attempt,
+      retry.requestMaxRetries,
+      delayMs,
+      outcome,
+    );
+    await abortableSleep(delayMs, signal);
+  }
+  turn.onHeaders(response.headers);
+  for (const event of eventsFromResponseHeaders(response.headers)) yield event;
+  const body = new SseBody(turn, response.headers);
+  try {
+    await body.open(response);
+  } catch (error) {
+    body.close();
+    throw error;
+  }
+  return {
+    get completed() {
+      return body.completed;
+    },
+    next: () => body.next(),
+    close() {
+      body.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 // Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
@@ -252,8 +246,8 @@ const BODY_EXCERPT_CHARS = 2000;
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
 // end without `completed` is a retryable stream error.
 //
-// It hands out the events of each piece of a chunk as one batch, which the turn's single
-// generator yields whole: no generator resume per event (bench/sse_profile.ts).
+// It hands out the events of each piece of a chunk as one batch, which the turn engine
+// yields whole: no generator resume per event (bench/sse_profile.ts).
 class SseBody {
   #turn: SseTurn;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -464,18 +458,4 @@ function idleTimeoutError(): CodexWireError {
 
 function elapsed(started: number): number {
   return performance.now() - started;
-}
-
-// Wraps anything thrown into a CodexWireError; a fired signal always wins.
-function toCodexWireError(error: unknown, signal?: AbortSignal): CodexWireError {
-  if (signal?.aborted) {
-    return error instanceof CodexWireError && error.kind === "aborted"
-      ? error
-      : abortedError(signal);
-  }
-  if (error instanceof CodexWireError) return error;
-  return new CodexWireError(
-    `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-    { kind: "stream", retryable: true, cause: error },
-  );
 }

@@ -11,6 +11,7 @@ import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
 import { recordedBody } from "./_recorded_body.ts";
 import { connectUpstream, type UpstreamSocket } from "./_upstream_socket.ts";
+import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -278,8 +279,9 @@ class RecordingProxy implements CaptureProxy {
     const incoming = new URL(request.url);
     const target = new URL(incoming.pathname + incoming.search, this.#upstream);
     target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
-    const protocols = (request.headers.get("sec-websocket-protocol") ?? "")
-      .split(",").map((p) => p.trim()).filter((p) => p !== "");
+    const protocols = offeredProtocols(request);
+    // The URL the client opened: `ws:`, as a client's own recording writes it.
+    const clientUrl = request.url.replace(/^http/, "ws");
     const headers: [string, string][] = [];
     for (const [name, value] of request.headers) {
       if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
@@ -313,7 +315,7 @@ class RecordingProxy implements CaptureProxy {
       this.#log(`codexwire capture: ${message}`);
       this.#record((r) => {
         r.wsOpen(conn, {
-          url: request.url,
+          url: clientUrl,
           requestHeaders: request.headers,
           protocols,
           protocol: "",
@@ -331,17 +333,14 @@ class RecordingProxy implements CaptureProxy {
     }
     this.#record((r) =>
       r.wsOpen(conn, {
-        url: request.url,
+        url: clientUrl,
         requestHeaders: request.headers,
         responseHeaders: handshake.headers,
         protocols,
         protocol: handshake.protocol,
       })
     );
-    const { socket: client, response } = Deno.upgradeWebSocket(
-      request,
-      handshake.protocol === "" ? {} : { protocol: handshake.protocol },
-    );
+    const { socket: client, response } = upgradeWithProtocol(request, handshake.protocol);
     for (const [name, value] of handshake.headers) {
       if (!UPGRADE_OWN_HEADERS_REGEXP.test(name)) response.headers.append(name, value);
     }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import {
   type Chunking,
   pacedBody,
@@ -20,6 +19,8 @@ import { FaultBook, INJECTED_ERROR_EVENT, parseFault, type ReplayFault } from ".
 import { type HttpInteraction, Tape, type WsInteraction } from "./tape.ts";
 import { fromTapeData, type WsFrameRecord } from "./tape_record.ts";
 import { abortableSleep } from "../transport/backoff.ts";
+import { readRequestBody } from "./_request_body.ts";
+import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 
 /** Options of {@linkcode startReplayServer}. */
 export interface ReplayServerOptions {
@@ -63,6 +64,13 @@ export interface ReplayServerOptions {
    * @default {console.error}
    */
   log?: (line: string) => void;
+  /**
+   * The largest request body accepted, in bytes, both as sent and once decoded (a gzip or
+   * zstd bomb); a larger one gets a 413 JSON error.
+   *
+   * @default {67108864}
+   */
+  maxRequestBodyBytes?: number;
 }
 
 /** A running replay server; close it with `close()` or `await using`. */
@@ -149,7 +157,19 @@ export async function startReplayServer(
       : 0,
     // deno-lint-ignore no-console
     log: options.log ?? ((line) => console.error(line)),
+    maxBodyBytes: checkMaxBodyBytes(options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
   });
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function checkMaxBodyBytes(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new RangeError(
+      `Cannot start the replay server: maxRequestBodyBytes must be a positive integer, got ${bytes}`,
+    );
+  }
+  return bytes;
 }
 
 interface Settings {
@@ -160,6 +180,7 @@ interface Settings {
   matchBody: boolean;
   shiftSeconds: number;
   log: (line: string) => void;
+  maxBodyBytes: number;
 }
 
 interface Candidate<T> {
@@ -261,14 +282,23 @@ class TapeReplayServer implements ReplayServer {
     const isUpgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
     let body: unknown;
     if (!isUpgrade) {
-      try {
-        const raw = new Uint8Array(await request.arrayBuffer());
-        body = parseBody(
-          await decodeContentEncoding(raw, request.headers.get("content-encoding")),
+      const maxBytes = this.#settings.maxBodyBytes;
+      const tooLarge = () =>
+        jsonError(
+          413,
+          "replay_body_too_large",
+          `The replay server accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`,
         );
-      } catch (error) {
-        return jsonError(415, "replay_unreadable_body", `Cannot read the request body: ${error}`);
+      const read = await readRequestBody(request, maxBytes);
+      if (read.kind === "tooLarge") return tooLarge();
+      if (read.kind === "unreadable") {
+        return jsonError(
+          415,
+          "replay_unreadable_body",
+          `Cannot read the request body: ${read.message}`,
+        );
       }
+      body = parseBody(read.decoded);
     }
     const candidates: Candidate<HttpInteraction | WsInteraction>[] = isUpgrade
       ? this.#ws
@@ -422,13 +452,8 @@ class TapeReplayServer implements ReplayServer {
 
   #replayWebSocket(request: Request, interaction: WsInteraction, faults: ReplayFault[]): Response {
     const { open } = interaction;
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "")
-      .split(",").map((p) => p.trim()).filter((p) => p !== "");
-    const protocol = choose(open.protocol, offered);
-    const { socket, response } = Deno.upgradeWebSocket(
-      request,
-      protocol === undefined ? {} : { protocol },
-    );
+    const protocol = choose(open.protocol, offeredProtocols(request));
+    const { socket, response } = upgradeWithProtocol(request, protocol);
     for (const [name, value] of open.responseHeaders) {
       if (!DROPPED_UPGRADE_HEADERS_REGEXP.test(name)) {
         try {

@@ -1,12 +1,14 @@
 /**
- * Telemetry hooks (spec §8): one call per HTTP attempt, one per SSE event, one per retry;
- * and a default that logs them through LogTape under the `codexwire` category.
+ * Telemetry hooks: one call per HTTP attempt, one per SSE event, one per retry, and the
+ * WebSocket ones (handshake, request frame, frame, timing); and a default that logs them
+ * through LogTape under the `codexwire` category.
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
 import type { CodexWireError } from "../errors/codex_wire_error.ts";
+import type { WebSocketTelemetry } from "./websocket_telemetry.ts";
 
 /** One HTTP attempt, reported when its headers arrived or it failed. */
 export interface RequestTelemetry {
@@ -71,7 +73,7 @@ export interface RetryTelemetry {
  * telemetry.onRequest?.({ attempt: 1, url: "http://127.0.0.1/v1/responses", status: 200, durationMs: 3 });
  * ```
  */
-export interface Telemetry {
+export interface Telemetry extends WebSocketTelemetry {
   /** After each HTTP attempt. */
   onRequest?(info: RequestTelemetry): void;
   /** After each wait for an SSE event, including waits that end in a timeout, an error or the end. */
@@ -116,6 +118,24 @@ export function logTelemetry(): Telemetry {
         message: info.error.message,
       });
     },
+    onWebSocketConnect(info) {
+      if (info.error === undefined) {
+        logger.debug("WebSocket to {url} open in {durationMs} ms", { ...info });
+      } else {
+        logger.warn("WebSocket to {url} failed: {message}", {
+          ...info,
+          message: info.error.message,
+        });
+      }
+    },
+    onWebSocketRequest(info) {
+      if (info.error !== undefined) {
+        logger.warn("WebSocket request failed: {message}", {
+          ...info,
+          message: info.error.message,
+        });
+      }
+    },
   };
   // A per-event hook costs a call and a clock read on every event (about a fifth of the
   // client's time on 200k small deltas, bench/sse_compare.ts), so it is installed only
@@ -126,6 +146,15 @@ export function logTelemetry(): Telemetry {
       else if (logger.isEnabledFor("trace")) {
         logger.trace("SSE event {kind} after {durationMs} ms", { ...info });
       }
+    };
+    telemetry.onWebSocketEvent = (info) => {
+      if (!info.ok) logger.warn("WebSocket event {kind} failed: {error}", { ...info });
+      else if (logger.isEnabledFor("trace")) {
+        logger.trace("WebSocket event {kind} after {durationMs} ms", { ...info });
+      }
+    };
+    telemetry.onWebSocketTiming = (info) => {
+      logger.trace("WebSocket timing {metrics}", { ...info });
     };
   }
   return telemetry;
@@ -170,5 +199,16 @@ export function combineTelemetry(
     combined.onSseEvent = (info) => call("onSseEvent", info);
   }
   if (present.some((set) => set.onRetry)) combined.onRetry = (info) => call("onRetry", info);
+  for (
+    const hook of [
+      "onWebSocketConnect",
+      "onWebSocketRequest",
+      "onWebSocketEvent",
+      "onWebSocketTiming",
+    ] as const
+  ) {
+    // deno-lint-ignore no-explicit-any
+    if (present.some((set) => set[hook])) combined[hook] = (info: any) => call(hook, info);
+  }
   return combined;
 }

@@ -8,8 +8,11 @@
 
 import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import { readBytesUpTo } from "../transport/bounded_body.ts";
-import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
+import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
+import { type Pacing, toPacing, untilAborted, waitForPacing } from "./_pacing.ts";
+import { recordRequest } from "./_recording.ts";
+import { WebSocketScripts } from "./_websocket_scripts.ts";
 
 /**
  * A body piece with timing: sent only after its `gate` settles and then its `delayMs`
@@ -127,6 +130,11 @@ export interface MockResponsesServer extends AsyncDisposable {
   /** How many queued responses are still waiting for a request. */
   readonly pendingResponses: number;
   /**
+   * The WebSocket mode on the same `…/responses` path: a WebSocket upgrade takes the next
+   * scripted connection from here (its handshake is recorded there, not in `requests`).
+   */
+  readonly websocket: MockWebSocketScripts;
+  /**
    * Appends responses to the queue; each `POST …/responses` takes the oldest one. When the
    * queue is empty the server answers 500 with a JSON error that says so.
    *
@@ -212,10 +220,8 @@ export function startMockResponsesServer(
   }
 }
 
-interface Piece {
+interface Piece extends Pacing {
   data: Uint8Array<ArrayBuffer>;
-  delayMs: number;
-  gate: Promise<unknown> | undefined;
 }
 
 interface Script {
@@ -237,6 +243,7 @@ class ConnectionBreak extends Error {
 class ScriptedResponsesServer implements MockResponsesServer {
   readonly url: string;
   readonly requests: RecordedRequest[] = [];
+  readonly websocket: WebSocketScripts;
   #queue: Script[] = [];
   #server: Deno.HttpServer<Deno.NetAddr>;
   #closing: AbortController = new AbortController();
@@ -245,6 +252,7 @@ class ScriptedResponsesServer implements MockResponsesServer {
 
   constructor(port: number, maxBodyBytes: number) {
     this.#maxBodyBytes = maxBodyBytes;
+    this.websocket = new WebSocketScripts(() => this.url.replace(/^http/, "ws") + "/responses");
     this.#server = Deno.serve({
       hostname: "127.0.0.1",
       port,
@@ -275,12 +283,19 @@ class ScriptedResponsesServer implements MockResponsesServer {
 
   async #shutdown(): Promise<void> {
     this.#closing.abort();
+    await this.websocket.close();
     await this.#server.shutdown();
     await this.#server.finished;
   }
 
   async #handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (
+      url.pathname.endsWith("/responses") &&
+      request.headers.get("upgrade")?.toLowerCase() === "websocket"
+    ) {
+      return await this.websocket.handle(request);
+    }
     const contentEncoding = request.headers.get("content-encoding");
     let body: Uint8Array;
     const maxBytes = this.#maxBodyBytes;
@@ -300,17 +315,7 @@ class ScriptedResponsesServer implements MockResponsesServer {
       }
       return jsonError(415, "mock_unreadable_body", errorMessage(error));
     }
-    const bodyText = new TextDecoder().decode(body);
-    this.requests.push({
-      method: request.method,
-      url: request.url,
-      path: url.pathname,
-      headers: new Headers(request.headers),
-      body,
-      bodyText,
-      json: parseJson(bodyText),
-      contentEncoding,
-    });
+    this.requests.push(recordRequest(request, body));
 
     if (!url.pathname.endsWith("/responses")) {
       return jsonError(
@@ -413,15 +418,7 @@ function toPiece(chunk: MockChunk, where: string): Piece {
   if (typeof chunk === "string" || chunk instanceof Uint8Array) {
     return { data: toBytes(chunk), delayMs: 0, gate: undefined };
   }
-  const delayMs = chunk.delayMs ?? 0;
-  if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_TIMER_MS) {
-    throw new RangeError(
-      `${where}: delayMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${delayMs}`,
-    );
-  }
-  // Mark a rejecting gate as handled now: it may reject long before its chunk is reached.
-  chunk.gate?.catch(() => {});
-  return { data: toBytes(chunk.data), delayMs, gate: chunk.gate };
+  return { data: toBytes(chunk.data), ...toPacing(chunk, where) };
 }
 
 // Bytes are served as given, not copied: a large body is queued at no cost. Only a view
@@ -488,7 +485,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       while (next < script.pieces.length) {
         const piece = script.pieces[next++];
         try {
-          if (!await waitForPiece(piece, signal)) return breakOff(controller);
+          if (!await waitForPacing(piece, signal)) return breakOff(controller);
         } catch (error) {
           return controller.error(
             new ConnectionBreak("A mock chunk gate rejected", { cause: error }),
@@ -501,7 +498,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
         return controller.error(new ConnectionBreak("The mock response was truncated"));
       }
       if (script.keepOpen) {
-        await aborted(signal);
+        await untilAborted(signal);
         return breakOff(controller);
       }
       controller.close();
@@ -510,56 +507,6 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       cancelled.abort();
     },
   }, { highWaterMark: 0 });
-}
-
-async function waitForPiece(piece: Piece, signal: AbortSignal): Promise<boolean> {
-  if (piece.gate !== undefined && !await settledUnlessAborted(piece.gate, signal)) return false;
-  if (piece.delayMs > 0 && !await sleepUnlessAborted(piece.delayMs, signal)) return false;
-  return !signal.aborted;
-}
-
-/** Resolves `true` when `gate` resolves, `false` on abort; rejects when `gate` rejects. */
-function settledUnlessAborted(gate: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise<boolean>((resolve, reject) => {
-    function onAbort(): void {
-      resolve(false);
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    gate.then(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(true);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** Resolves `true` after `ms`, or `false` on abort (clearing the timer). */
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    function onAbort(): void {
-      clearTimeout(timer);
-      resolve(false);
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    signal.addEventListener("abort", () => resolve(), { once: true });
-  });
 }
 
 function jsonError(
@@ -572,15 +519,6 @@ function jsonError(
     { error: { message, type: "mock_server_error", code } },
     { status, headers },
   );
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function errorMessage(error: unknown): string {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
 import { REALTIME_OPTIONS, runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
 import { CLEAR_LINE } from "../../lib/cli/output.ts";
+import { realtimeDemoTape } from "../../lib/cli/realtime_demo.ts";
+import { Tape } from "../../lib/tape/mod.ts";
 import { startRealtimeMockServer } from "../../lib/testing/realtime_mock_server.ts";
 import { memoryContext, parseJsonLines, runCliProcess } from "./_cli_helpers.ts";
 
@@ -424,4 +426,24 @@ Deno.test("realtime: when stdout fails mid-session, the --audio-out file is stil
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("realtime offline demo: the default session replays the bundled tape of each dialect", async () => {
+  for (const dialect of ["v2", "v1", "v3", "codex-session-create"] as const) {
+    const tape = await Tape.read(realtimeDemoTape("demo", dialect));
+    assert.equal(tape.header.tool, "codexwire capture");
+    assert.equal(tape.webSockets.length, 1);
+    const memory = memoryContext();
+    const code = await runRealtimeCommand(["--dialect", dialect, ...QUICK], memory.context);
+    assert.equal(code, 0, memory.stderr.text);
+    assert.match(memory.stderr.text, /\(\w[\w-]*\) from its bundled tape/);
+    assert.match(memory.stdout.text, /^Hello! This is codexwire's offline realtime demo: .*\n$/);
+  }
+});
+
+Deno.test("realtime offline demo with --text: typed lines get the scripted mock, not the tape", async () => {
+  const memory = memoryContext({ stdin: "hi\n" });
+  assert.equal(await runRealtimeCommand(["--text", ...QUICK], memory.context), 0);
+  assert.match(memory.stderr.text, /from a local mock server/);
+  assert.match(memory.stdout.text, /^Hello! This is codexwire's offline realtime demo: .*\n$/);
 });

@@ -5,6 +5,7 @@ import {
   type MockResponse,
   startMockResponsesServer,
 } from "../../lib/testing/mock_responses_server.ts";
+import type { WireEventLike } from "../../lib/testing/sse_encoding.ts";
 import {
   assistantMessageEvent,
   completedEvent,
@@ -246,13 +247,8 @@ Deno.test("responses stops on Ctrl-C and exits 130", async (t) => {
 Deno.test("responses rejects bad usage with exit 2 and a pointer to --help", async (t) => {
   const cases: { args: string[]; env?: Record<string, string>; stdin?: string; error: string }[] = [
     {
-      args: ["--transport", "websocket", "hi"],
-      error:
-        "The websocket transport is not available yet: use --transport sse, or leave the flag out",
-    },
-    {
       args: ["--transport", "pigeon", "hi"],
-      error: 'Unknown transport "pigeon": use --transport sse',
+      error: 'Unknown transport "pigeon": use --transport sse, websocket or auto',
     },
     {
       args: ["--compress", "gzip", "hi"],
@@ -388,4 +384,46 @@ Deno.test("responses with a ChatGPT token and no API key or base URL goes online
   assert.equal(code, 130);
   assert.doesNotMatch(memory.stderr.text, /offline/);
   assert.match(memory.stdout.text, /"kind":"aborted"/);
+});
+
+Deno.test("responses --transport websocket streams over the Responses WebSocket", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({
+    responses: [REASONING_THEN_TEXT.events as readonly WireEventLike[]],
+  });
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "sk-test" } });
+  const code = await runResponsesCommand(
+    ["--base-url", server.url, "--transport", "websocket", "--json", "hi"],
+    memory.context,
+  );
+  assert.equal(code, 0, memory.stderr.text);
+  const lines = parseJsonLines(memory.stdout.text) as { type: string }[];
+  assert.equal(lines.at(-1)?.type, "completed");
+  assert.equal(server.requests.length, 0);
+  assert.equal((server.websocket.requests[0] as { type: string }).type, "response.create");
+});
+
+Deno.test("responses --transport auto warns and falls back to HTTP when the upgrade is refused", async () => {
+  await using server = await startMockResponsesServer({ responses: [REASONING_THEN_TEXT] });
+  server.websocket.enqueue({ status: 426 });
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "sk-test" } });
+  const code = await runResponsesCommand(
+    ["--base-url", server.url, "--transport", "auto", "hi"],
+    memory.context,
+  );
+  assert.equal(code, 0, memory.stderr.text);
+  assert.equal(memory.stdout.text, "Done.\n");
+  assert.match(memory.stderr.text, /warning: Falling back from WebSockets to HTTPS transport\. /);
+});
+
+Deno.test("the offline demo runs over WebSocket too", async () => {
+  const memory = memoryContext({ env: {} });
+  const code = await runResponsesCommand(
+    ["--transport", "websocket", "--json", "--scenario", "reconnect", "hi"],
+    memory.context,
+  );
+  assert.equal(code, 0, memory.stderr.text);
+  const types = (parseJsonLines(memory.stdout.text) as { type: string }[]).map((line) => line.type);
+  assert.equal(types.filter((type) => type === "reconnecting").length, 2);
+  assert.equal(types.at(-1), "completed");
 });

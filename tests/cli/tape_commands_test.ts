@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { runCaptureCommand } from "../../lib/cli/capture_command.ts";
-import { runInspectCommand } from "../../lib/cli/inspect_command.ts";
-import { runReplayCommand } from "../../lib/cli/replay_command.ts";
+import { CAPTURE_OPTIONS, runCaptureCommand } from "../../lib/cli/capture_command.ts";
+import { INSPECT_OPTIONS, runInspectCommand } from "../../lib/cli/inspect_command.ts";
+import { REPLAY_OPTIONS, runReplayCommand } from "../../lib/cli/replay_command.ts";
 import { Tape } from "../../lib/tape/mod.ts";
 import {
   completedEvent,
@@ -156,5 +156,22 @@ Deno.test("inspect --json ends with an error line for a bad tape", async () => {
     assert.match(String(line.message), /line 1 is not a codexwire tape header/);
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("capture, replay and inspect --help document every option and exit 0", async () => {
+  const commands = [
+    { run: runCaptureCommand, options: CAPTURE_OPTIONS, usage: /^Usage: codexwire capture /m },
+    { run: runReplayCommand, options: REPLAY_OPTIONS, usage: /^Usage: codexwire replay TAPE/m },
+    { run: runInspectCommand, options: INSPECT_OPTIONS, usage: /^Usage: codexwire inspect /m },
+  ];
+  for (const { run, options, usage } of commands) {
+    const memory = memoryContext();
+    assert.equal(await run(["--help"], memory.context), 0);
+    assert.equal(memory.stderr.text, "");
+    assert.match(memory.stdout.text, usage);
+    for (const option of options) {
+      assert.ok(memory.stdout.text.includes(`--${option.name}`), `--${option.name} is in the help`);
+    }
   }
 });

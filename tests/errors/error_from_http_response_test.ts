@@ -528,3 +528,18 @@ Deno.test("errorFromWrappedWebSocketError ignores an error frame whose fields ha
     assert.equal(errorFromWrappedWebSocketError(value, text), undefined, text);
   }
 });
+
+Deno.test("errorFromWrappedWebSocketError makes previous_response_not_found a retryable stream error (upstream R8), with Codex's default text", () => {
+  for (const [status, message] of [[400, undefined], [404, "no such response"]] as const) {
+    const [value, text] = frame({
+      type: "error",
+      status,
+      error: { code: "previous_response_not_found", ...(message === undefined ? {} : { message }) },
+    });
+    assertError(errorFromWrappedWebSocketError(value, text), {
+      kind: "stream",
+      retryable: true,
+      message: message ?? "Previous response was not found. Retrying the full request.",
+    });
+  }
+});

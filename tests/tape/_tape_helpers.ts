@@ -158,13 +158,17 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Sends a WebSocket handshake over raw TCP and returns the answer's head (status and headers). */
-export async function rawHandshake(port: number, path: string): Promise<string> {
+/**
+ * Sends a WebSocket handshake over raw TCP and returns the answer's head (status and headers).
+ * `extraHeaders` are header lines written as they are, each ending with `\r\n`.
+ */
+export async function rawHandshake(port: number, path: string, extraHeaders = ""): Promise<string> {
   const connection = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
     await connection.write(new TextEncoder().encode(
       `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+        `${extraHeaders}\r\n`,
     ));
     let text = "";
     const buffer = new Uint8Array(4096);

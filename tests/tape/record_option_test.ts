@@ -53,3 +53,44 @@ Deno.test("ResponsesClient's record option writes its own traffic to a tape that
     await Deno.remove(path);
   }
 });
+
+Deno.test("ResponsesClient's record option writes its WebSocket too: handshake, frames both ways, close", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    {
+      await using upstream = await startMockResponsesServer();
+      upstream.websocket.enqueue({
+        headers: { "openai-model": "gpt-5" },
+        responses: [[createdEvent("resp-w"), outputTextDeltaEvent("Hi"), completedEvent("resp-w")]],
+      });
+      await using recorder = await TapeRecorder.create(path, { secrets: [KEY] });
+      await using client = new ResponsesClient({
+        baseUrl: upstream.url,
+        apiKey: KEY,
+        transport: "websocket",
+        record: recorder,
+      });
+      await client.stream({ model: "gpt-5", input: "hi" }).finalResponse();
+    }
+    const text = await Deno.readTextFile(path);
+    assert.ok(!text.includes(KEY));
+    const tape = await Tape.read(path);
+    assert.equal(tape.http.length, 0);
+    const [session] = tape.webSockets;
+    assert.match(session.open.url, /^ws:\/\/127\.0\.0\.1:\d+\/v1\/responses$/);
+    assert.equal(
+      Object.fromEntries(session.open.requestHeaders)["openai-beta"],
+      "responses_websockets=2026-02-06",
+    );
+    assert.equal(Object.fromEntries(session.open.responseHeaders)["openai-model"], "gpt-5");
+    assert.deepEqual(session.frames.map((frame) => frame.from), [
+      "client",
+      "server",
+      "server",
+      "server",
+    ]);
+    assert.equal(session.close?.by, "client");
+  } finally {
+    await Deno.remove(path);
+  }
+});

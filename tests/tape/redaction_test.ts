@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import { startMockResponsesServer } from "../../lib/testing/mod.ts";
 import { startCaptureProxy, Tape, TapeRecorder, TapeWriter } from "../../lib/tape/mod.ts";
+import { fromTapeData } from "../../lib/tape/tape_record.ts";
 import { startScriptedWsServer, TestSocket } from "./_tape_helpers.ts";
 
 const KEY = "sk-proj-PLANTED0123456789abcdef";
@@ -178,4 +179,42 @@ Deno.test("TapeRecorder refuses a literal secret too short to look for", async (
     TapeRecorder.create("/nonexistent/never-written.jsonl", { secrets: ["short"] }),
     RangeError,
   );
+});
+
+Deno.test("a key cut into one-byte chunks and one-byte frames still never reaches the tape", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const key = "sk-bytewise-0123456789";
+  try {
+    const body = `data: {"k":"${key}"}\n\n`;
+    {
+      await using recorder = await TapeRecorder.create(path, { secrets: [key] });
+      const conn = recorder.newConnection();
+      recorder.httpRequest(conn, { method: "POST", url: "http://h/v1/responses", headers: [] });
+      recorder.httpResponse(conn, 200, []);
+      for (const byte of new TextEncoder().encode(body)) {
+        recorder.httpChunk(conn, new Uint8Array([byte]));
+      }
+      recorder.httpEnd(conn);
+      const ws = recorder.newConnection();
+      recorder.wsOpen(ws, {
+        url: "ws://h/v1/realtime",
+        requestHeaders: [],
+        protocols: [],
+        protocol: "",
+      });
+      for (const character of key) recorder.wsFrame(ws, "client", character);
+      recorder.wsClose(ws, { code: 1000, reason: "", by: "client" });
+    }
+    const text = await Deno.readTextFile(path);
+    assert.ok(!text.includes("0123456789"));
+    const tape = await Tape.read(path);
+    const joined = tape.http[0].chunks
+      .map((chunk) => new TextDecoder().decode(fromTapeData(chunk.data))).join("");
+    assert.equal(joined, 'data: {"k":"[REDACTED:secret 1]"}\n\n');
+    const frames = tape.webSockets[0].frames
+      .map((frame) => new TextDecoder().decode(fromTapeData(frame.data))).join("");
+    assert.equal(frames, "[REDACTED:secret 1]");
+  } finally {
+    await Deno.remove(path);
+  }
 });

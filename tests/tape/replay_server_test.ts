@@ -264,3 +264,81 @@ Deno.test("replay faults over WebSocket: close with a code after N messages; ref
     }
   }
 });
+
+Deno.test("replay faults: a delayed chunk is held back while the ones before it arrive", async () => {
+  const tape = tapeOf(sseExchange("c1", {}, EVENTS));
+  const server = await startReplayServer(tape, { faults: ["delay:1:600000"] });
+  try {
+    const reader = (await post(server.baseUrl)).body!.getReader();
+    const first = await within(reader.read(), "the first chunk");
+    assert.equal(new TextDecoder().decode(first.value), encodeSseEvents([EVENTS[0]]));
+    // At speed 0 the second chunk would come at once; held for 10 minutes, it is still due
+    // when the server closes, and the body breaks off there.
+    const second = reader.read();
+    second.catch(() => {});
+    await server.close();
+    await assert.rejects(within(second, "the held chunk's read to end"));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("replay faults over WebSocket: an error frame injected after N messages; a drop after N", async () => {
+  {
+    await using server = await startReplayServer(tapeOf(WS_RECORDS), {
+      faults: ["error-frame@2"],
+    });
+    const client = new TestSocket(`${server.baseUrl.replace("http", "ws")}/responses`);
+    await client.opened();
+    await client.messagesAtLeast(1);
+    client.socket.send('{"type":"response.create"}');
+    await client.messagesAtLeast(4);
+    assert.deepEqual(client.messages.map((m) => typeof m === "string" ? m.slice(0, 17) : m), [
+      "hello",
+      "one",
+      '{"type":"error","',
+      "two",
+    ]);
+    assert.equal(
+      JSON.parse(client.messages[2] as string).error.code,
+      "replay_injected_fault",
+    );
+    await client.close();
+  }
+  {
+    await using server = await startReplayServer(tapeOf(WS_RECORDS), { faults: ["drop-after:2"] });
+    const client = new TestSocket(`${server.baseUrl.replace("http", "ws")}/responses`);
+    await client.opened();
+    await client.messagesAtLeast(1);
+    client.socket.send('{"type":"response.create"}');
+    const closed = await client.closed();
+    assert.equal(closed.code, 1011);
+    assert.deepEqual(client.messages, ["hello", "one"]);
+  }
+});
+
+Deno.test("replay refuses a request body past maxRequestBodyBytes, as sent or once decoded, with a 413", async () => {
+  const tape = tapeOf(sseExchange("c1", {}, EVENTS));
+  await using server = await startReplayServer(tape, { maxRequestBodyBytes: 1024 });
+  const big = await post(server.baseUrl, { pad: "x".repeat(2000) });
+  assert.equal(big.status, 413);
+  assert.match((await big.json()).error.message, /up to 1024 bytes \(maxRequestBodyBytes\)/);
+  const bomb = new Uint8Array(
+    await new Response(
+      new Blob([JSON.stringify({ pad: "0".repeat(64 * 1024) })]).stream()
+        .pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  assert.ok(bomb.length < 1024);
+  const decoded = await fetch(`${server.baseUrl}/responses`, {
+    method: "POST",
+    headers: { "content-encoding": "gzip" },
+    body: bomb,
+  });
+  assert.equal(decoded.status, 413);
+  await decoded.body?.cancel();
+  const small = await post(server.baseUrl, { pad: "x".repeat(100) });
+  assert.equal(small.status, 200);
+  assert.equal(await small.text(), BODY);
+  await assert.rejects(startReplayServer(tape, { maxRequestBodyBytes: 0 }), RangeError);
+});

@@ -1,0 +1,50 @@
+/**
+ * The part of the npm `ws` client this library uses, typed here so that no `@types`
+ * package (and the Node type tree it pulls in) enters the published type graph.
+ *
+ * @module
+ */
+
+import WsWebSocket from "ws";
+import type { Buffer } from "node:buffer";
+import type { ClientRequest, IncomingMessage } from "node:http";
+
+/** The `ws` client socket, as far as the connector uses it. */
+export interface WsSocket {
+  readonly readyState: number;
+  send(data: string, callback: (error?: Error | null) => void): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  removeAllListeners(): void;
+  on(event: "upgrade", listener: (response: IncomingMessage) => void): void;
+  on(
+    event: "unexpected-response",
+    listener: (request: ClientRequest, response: IncomingMessage) => void,
+  ): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  on(event: "open", listener: () => void): void;
+  on(event: "close", listener: (code: number, reason: Buffer) => void): void;
+  on(
+    event: "message",
+    listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void,
+  ): void;
+}
+
+/** The constructor options the connector passes. */
+export interface WsClientOptions {
+  headers: Record<string, string>;
+  perMessageDeflate: boolean;
+  maxPayload: number;
+  followRedirects: boolean;
+}
+
+/** The `ws` class with its state constants. */
+export const WsWebSocketClass: {
+  new (url: string, options: WsClientOptions): WsSocket;
+  readonly CONNECTING: number;
+  readonly OPEN: number;
+  readonly CLOSING: number;
+  readonly CLOSED: number;
+} = WsWebSocket;
