@@ -255,8 +255,10 @@ class SseBody {
   #mapper: WireEventMapper;
   #remembered: CodexWireError | undefined;
   #completed = false;
-  // What is left of the last read: a read is decoded at most DECODE_PIECE_BYTES at a time.
+  // What is left of the last read: a read is decoded one piece at a time (pieceBytes()).
   #rest: Uint8Array | undefined;
+  // Whether this body counts in `openBodies`.
+  #counted = false;
 
   constructor(turn: SseTurn, responseHeaders: Headers) {
     this.#turn = turn;
@@ -289,6 +291,8 @@ class SseBody {
     }
     if (response.body === null) throw streamClosedError();
     this.#reader = response.body.getReader();
+    this.#counted = true;
+    openBodies++;
   }
 
   /**
@@ -314,9 +318,10 @@ class SseBody {
         atEnd = done;
         let piece = value;
         this.#rest = undefined;
-        if (piece !== undefined && piece.byteLength > DECODE_PIECE_BYTES) {
-          this.#rest = piece.subarray(DECODE_PIECE_BYTES);
-          piece = piece.subarray(0, DECODE_PIECE_BYTES);
+        const limit = pieceBytes();
+        if (piece !== undefined && piece.byteLength > limit) {
+          this.#rest = piece.subarray(limit);
+          piece = piece.subarray(0, limit);
         }
         const messages = done ? this.#decoder.end() : this.#decoder.push(piece!);
         for (let i = 0; i < messages.length; i++) {
@@ -373,17 +378,32 @@ class SseBody {
 
   /** Releases the connection; safe to call more than once. */
   close(): void {
+    if (this.#counted) {
+      this.#counted = false;
+      openBodies--;
+    }
     // Cancelling an already broken stream may reject; there is nothing more to do then.
     this.#reader?.cancel().catch(() => {});
   }
 }
 
 // The events of one piece of a read are handed out as one batch. With many streams at once
-// every stream's batch waits in memory to be iterated, and a batch of a whole 64 KiB read
-// outlives young-generation collections (it is copied, then promoted); pieces of 8 KiB keep
-// that small at no cost to one stream (bench/concurrent_streams.ts, 1,000 streams: peak
-// RSS 1.3x -> 1.06x a bare reader's, scavenge time 2.2 s -> 0.6 s).
-const DECODE_PIECE_BYTES = 8 * 1024;
+// every stream's batch waits in memory to be iterated, and batches of whole 64 KiB reads
+// outlive young-generation collections (they are copied, then promoted): with 1,000
+// streams, peak RSS 1.3x a bare reader's and 2.2 s of scavenges, against 1.06x and 0.6 s
+// with 8 KiB pieces (bench/concurrent_streams.ts). One stream pays a little for each
+// piece, so the pieces of all open bodies share a budget: one stream decodes whole reads,
+// a thousand decode 8 KiB at a time.
+const DECODE_BUDGET_BYTES = 1024 * 1024;
+const DECODE_PIECE_MIN_BYTES = 8 * 1024;
+let openBodies = 0;
+
+function pieceBytes(): number {
+  return Math.max(
+    DECODE_PIECE_MIN_BYTES,
+    Math.floor(DECODE_BUDGET_BYTES / Math.max(openBodies, 1)),
+  );
+}
 
 const NOT_JSON: unique symbol = Symbol("not JSON");
 
