@@ -11,10 +11,11 @@ import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
 import { isSameModel } from "./_same_model.ts";
-import { type RetryOptions, type SseTurn, sseTurnTransport, streamSseTurn } from "./sse_turn.ts";
+import { type RetryOptions, type SseTurn, sseTurnTransport } from "./sse_turn.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { serializeInputItem, userMessage } from "../schema/response_item.ts";
-import { runTurn } from "./turn_engine.ts";
+import { runTurnBatches } from "./turn_engine.ts";
+import { flattenBatches } from "./_event_batches.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
 import { websocketHandshakeHeaders } from "./ws_handshake.ts";
 import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
@@ -290,8 +291,15 @@ export class ResponsesSession {
     let steerable: WebSocketAttempt | undefined;
     const ws = context.websocket;
     const source = ws === undefined || ws.fallback.websocketDisabled
-      ? (generate ? streamSseTurn(sse, follow) : emptyStream())
-      : runTurn(
+      ? (generate
+        ? runTurnBatches(sseTurnTransport(sse), {
+          retry: context.retry,
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        })
+        : emptyStream())
+      : runTurnBatches(
         webSocketTurnTransport({
           pool: ws.pool,
           fallback: ws.fallback,
@@ -318,9 +326,10 @@ export class ResponsesSession {
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
         { retry: context.retry, signal, telemetry: context.telemetry, follow },
       );
-    const events = source;
+    // The events come in batches (those of one piece of a read); they are handed out one by
+    // one without a generator resume each, and leaving early cancels at once.
+    const events = flattenBatches(source, { cancel: () => cancel.abort() });
     return new ResponseStream(events, {
-      cancel: () => cancel.abort(),
       steer: (input) => {
         if (steerable === undefined) return undefined;
         const items = typeof input === "string"
@@ -361,4 +370,4 @@ function turnIdOf(metadata: Record<string, unknown> | string | undefined): strin
 }
 
 // A prewarm over HTTP: nothing to do.
-async function* emptyStream(): AsyncGenerator<ResponseEvent, void, undefined> {}
+async function* emptyStream(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {}
