@@ -10,6 +10,8 @@ import { decodePcm16Base64, PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm1
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
+import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import {
   type RealtimeConversationEvent,
@@ -55,6 +57,7 @@ interface RealtimeSettings {
   text: boolean;
   audioIn: string | undefined;
   audioOut: string | undefined;
+  record: string | undefined;
   idleMs: number;
   offline: { scenario: RealtimeScenario; reason: string } | undefined;
 }
@@ -180,7 +183,11 @@ async function resolveSettings(
   if (model !== undefined) start.model = model;
   if (prompt !== undefined) start.prompt = prompt;
   if (voice !== undefined) start.voice = voice;
-  return { dialect, start, json, text, audioIn, audioOut, idleMs, offline };
+  const record = string("record");
+  if (record === "" || record === "-") {
+    throw new UsageError("--record takes the path of a tape file to write, such as session.jsonl");
+  }
+  return { dialect, start, json, text, audioIn, audioOut, record, idleMs, offline };
 }
 
 /** What the command saw, for the status line and the summary. */
@@ -226,6 +233,11 @@ async function converse(
       await status.clear();
       await context.stderr.write(`${palette.yellow("warning:")} ${message}\n`);
     });
+  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
+    settings.record,
+    { tool: "codexwire realtime", secrets: secretsOf(settings.start.apiKey) },
+  );
+  if (recorder !== undefined) settings.start.record = recorder;
   await using manager = new RealtimeConversationManager();
   const status = new StatusLine(context.stderr);
   const transcriptOut = settings.audioOut === "-" ? context.stderr : context.stdout;
@@ -358,7 +370,13 @@ async function converse(
         settings.offline === undefined;
       if (listenOnly) return;
       // The quiet period counts from when the last input left, not from the last event.
+      // Queued audio that stops leaving (a server that no longer reads) is given up on.
+      let queued = manager.audioQueueLength;
+      let movedAt = Date.now();
       while (manager.running && manager.audioQueueLength > 0) {
+        if (manager.audioQueueLength < queued) movedAt = Date.now();
+        queued = manager.audioQueueLength;
+        if (Date.now() - movedAt >= DEFAULT_REPLY_TIMEOUT_MS) break;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       progress.lastEventAt = Math.max(progress.lastEventAt, Date.now());
@@ -586,4 +604,9 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
 
 function blank(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+// A key worth looking for in a tape: the redaction skips values too short to be secrets.
+function secretsOf(apiKey: string | undefined): string[] {
+  return apiKey === undefined || apiKey.length < MIN_SECRET_LENGTH ? [] : [apiKey];
 }

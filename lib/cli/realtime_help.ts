@@ -82,6 +82,13 @@ export const REALTIME_OPTIONS: readonly OptionSpec[] = [
     defaultText: "off",
   },
   {
+    name: "record",
+    type: "string",
+    valueName: "TAPE",
+    description:
+      "Record the session to a tape (JSONL: the handshake, every frame both ways, the close), secrets replaced",
+  },
+  {
     name: "idle-ms",
     type: "string",
     valueName: "MS",
