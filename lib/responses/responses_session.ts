@@ -183,6 +183,9 @@ export class ResponsesSession {
   /**
    * Warms a WebSocket up for `request`: sends it with `generate: false` and waits for
    * the response to complete, so the next request continues it. Does nothing over HTTP.
+   * The warm-up is one attempt, not retried (the turn that follows has its own retries).
+   * With `auto`, a connection that cannot be opened (a 426, or unreachable as the fallback
+   * policy says) switches the client to HTTP instead of failing, as `preconnect` does.
    *
    * @param request The request the turn will send.
    * @param options A signal and per-request headers.
@@ -192,6 +195,8 @@ export class ResponsesSession {
   async prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
     const ws = this.#context.websocket;
     if (ws === undefined || ws.fallback.websocketDisabled) return;
+    await this.preconnect(options.signal === undefined ? {} : { signal: options.signal });
+    if (ws.fallback.websocketDisabled) return;
     for await (const _event of this.#stream(request, options, false)) {
       // Only the completion matters.
     }
@@ -316,7 +321,13 @@ export class ResponsesSession {
           },
           onAttempt: (attempt) => steerable = attempt,
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
-        { retry: context.retry, signal, telemetry: context.telemetry, follow },
+        {
+          // A warm-up is a single attempt.
+          retry: generate ? context.retry : { ...context.retry, streamMaxRetries: 0 },
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        },
       );
     const events = source;
     return new ResponseStream(events, {
