@@ -287,3 +287,26 @@ Deno.test("a 16 MB text delta arrives whole through the client", async () => {
   const text = events.find((event) => event.type === "outputTextDelta");
   assert.equal(text?.type === "outputTextDelta" && text.delta.length, delta.length);
 });
+
+Deno.test("return() while next() waits for the 101 or for the retry backoff settles at once", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ acceptDelayMs: 60_000, responses: [] }, CLOSES);
+  await using client = testClient(server.url, {
+    transport: "websocket",
+    retry: { streamMaxRetries: 3, baseDelayMs: 60_000 },
+  });
+  const connecting = client.stream({ model: "m", input: "x" })[Symbol.asyncIterator]();
+  const waiting = connecting.next();
+  await until(() => server.websocket.connections.length === 1, "the handshake");
+  await connecting.return?.();
+  assert.equal((await waiting).done, true);
+
+  const backingOff = client.stream({ model: "m", input: "x" })[Symbol.asyncIterator]();
+  assert.equal((await backingOff.next()).value?.type, "created");
+  assert.equal((await backingOff.next()).value?.type, "reconnecting");
+  const sleeping = backingOff.next();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await backingOff.return?.();
+  assert.equal((await sleeping).done, true);
+  assert.equal(server.websocket.connections.length, 2);
+});
