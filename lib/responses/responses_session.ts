@@ -320,6 +320,15 @@ export class ResponsesSession {
             if (this.#turnState === undefined) this.#turnState = state;
           },
           onAttempt: (attempt) => steerable = attempt,
+          ...(context.retry.connectionRetries === "unbounded"
+            ? {
+              connectionRetries: {
+                baseDelayMs: context.retry.connectionBaseDelayMs,
+                maxDelayMs: context.retry.connectionMaxDelayMs,
+              },
+            }
+            : {}),
+          ...(context.telemetry === undefined ? {} : { telemetry: context.telemetry }),
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
         {
           // A warm-up is a single attempt.

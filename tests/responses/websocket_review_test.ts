@@ -310,3 +310,90 @@ Deno.test("return() while next() waits for the 101 or for the retry backoff sett
   assert.equal((await sleeping).done, true);
   assert.equal(server.websocket.connections.length, 2);
 });
+
+Deno.test("R11 over WebSocket: with unbounded connection retries a refused connect waits for the network without using the stream retries", async () => {
+  // A TCP relay in front of the mock that drops its first three connections: the network
+  // "comes back" on the fourth.
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("resp-1")] });
+  const target = new URL(server.url);
+  let dropped = 0;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const relays: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      if (dropped < 3) {
+        dropped++;
+        conn.close();
+        continue;
+      }
+      relays.push((async () => {
+        const upstream = await Deno.connect({ hostname: "127.0.0.1", port: Number(target.port) });
+        await Promise.all([
+          conn.readable.pipeTo(upstream.writable).catch(() => {}),
+          upstream.readable.pipeTo(conn.writable).catch(() => {}),
+        ]);
+      })());
+    }
+  })();
+  try {
+    const retries: string[] = [];
+    {
+      await using client = testClient(`http://127.0.0.1:${listener.addr.port}${target.pathname}`, {
+        transport: "websocket",
+        retry: {
+          streamMaxRetries: 0,
+          connectionRetries: "unbounded",
+          connectionBaseDelayMs: 1,
+          connectionMaxDelayMs: 2,
+        },
+        telemetry: { onRetry: (info) => retries.push(`${info.layer}:${info.maxAttempts}`) },
+      });
+      const { events, error } = await collect(client.stream({ model: "m", input: "x" }));
+      assert.equal(error, undefined);
+      assert.deepEqual(events.map((event) => event.type), [
+        "reconnecting",
+        "reconnecting",
+        "reconnecting",
+        "created",
+        "completed",
+      ]);
+      const first = events[0];
+      assert.equal(first.type === "reconnecting" && first.layer, "connection");
+      assert.equal(first.type === "reconnecting" && first.error.kind, "network");
+    }
+    assert.deepEqual(retries, [
+      "connection:Infinity",
+      "connection:Infinity",
+      "connection:Infinity",
+    ]);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    await Promise.all(relays);
+  }
+});
+
+Deno.test("R11 with auto: the connect-error policy still falls back at once, even with unbounded connection retries", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  await using server = await startMockResponsesServer({ responses: [HTTP_OK] });
+  // Only the WebSocket URL is unreachable: point the client at a dead port and give the
+  // fallback its own fetch to the mock.
+  await using client = testClient(`http://127.0.0.1:${port}/v1`, {
+    transport: "auto",
+    retry: { connectionRetries: "unbounded", connectionBaseDelayMs: 1, connectionMaxDelayMs: 2 },
+    fetch: (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      url.port = new URL(server.url).port;
+      return fetch(url, init);
+    },
+  });
+  const { events, error } = await collect(client.stream({ model: "m", input: "x" }));
+  assert.equal(error, undefined);
+  assert.deepEqual(
+    events.map((event) => event.type).filter((type) => type !== "rateLimits"),
+    ["transportFallback", "created", "completed"],
+  );
+});
