@@ -184,6 +184,9 @@ export class ResponsesSession {
   /**
    * Warms a WebSocket up for `request`: sends it with `generate: false` and waits for
    * the response to complete, so the next request continues it. Does nothing over HTTP.
+   * The warm-up is one attempt, not retried (the turn that follows has its own retries).
+   * With `auto`, a connection that cannot be opened (a 426, or unreachable as the fallback
+   * policy says) switches the client to HTTP instead of failing, as `preconnect` does.
    *
    * @param request The request the turn will send.
    * @param options A signal and per-request headers.
@@ -193,6 +196,8 @@ export class ResponsesSession {
   async prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
     const ws = this.#context.websocket;
     if (ws === undefined || ws.fallback.websocketDisabled) return;
+    await this.preconnect(options.signal === undefined ? {} : { signal: options.signal });
+    if (ws.fallback.websocketDisabled) return;
     for await (const _event of this.#stream(request, options, false)) {
       // Only the completion matters.
     }
@@ -323,8 +328,23 @@ export class ResponsesSession {
             if (this.#turnState === undefined) this.#turnState = state;
           },
           onAttempt: (attempt) => steerable = attempt,
+          ...(context.retry.connectionRetries === "unbounded"
+            ? {
+              connectionRetries: {
+                baseDelayMs: context.retry.connectionBaseDelayMs,
+                maxDelayMs: context.retry.connectionMaxDelayMs,
+              },
+            }
+            : {}),
+          ...(context.telemetry === undefined ? {} : { telemetry: context.telemetry }),
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
-        { retry: context.retry, signal, telemetry: context.telemetry, follow },
+        {
+          // A warm-up is a single attempt.
+          retry: generate ? context.retry : { ...context.retry, streamMaxRetries: 0 },
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        },
       );
     // The events come in batches (those of one piece of a read); they are handed out one by
     // one without a generator resume each, and leaving early cancels at once.

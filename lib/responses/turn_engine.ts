@@ -75,7 +75,8 @@ export interface RetryOptions {
    * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
    * `unbounded`: as Codex does today, they are retried without limit, waiting
    * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
-   * up `requestMaxRetries`; only the signal stops them.
+   * up `requestMaxRetries`; only the signal stops them. The same holds for a WebSocket that
+   * cannot be opened (where, with `transport: "auto"`, the fallback policy decides first).
    * @default {"bounded"}
    */
   connectionRetries?: "bounded" | "unbounded";

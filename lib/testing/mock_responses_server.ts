@@ -10,7 +10,7 @@ import { decodeContentEncoding } from "../compression/decode_content_encoding.ts
 import { readBytesUpTo } from "../transport/bounded_body.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
-import { type Pacing, toPacing, untilAborted, waitForPacing } from "./_pacing.ts";
+import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
 import { recordRequest } from "./_recording.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
 
@@ -473,6 +473,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
   const cancelled = new AbortController();
   const signal = AbortSignal.any([closing, cancelled.signal]);
   let next = 0;
+  const pacer = new Pacer(1, signal);
 
   function breakOff(controller: ReadableStreamDefaultController<Uint8Array>): void {
     // After a cancel the stream is already gone: there is nobody to tell.
@@ -485,7 +486,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       while (next < script.pieces.length) {
         const piece = script.pieces[next++];
         try {
-          if (!await waitForPacing(piece, signal)) return breakOff(controller);
+          if (!await pacer.wait(piece)) return breakOff(controller);
         } catch (error) {
           return controller.error(
             new ConnectionBreak("A mock chunk gate rejected", { cause: error }),
