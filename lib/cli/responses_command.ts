@@ -8,6 +8,8 @@
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
+import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
+import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
@@ -50,6 +52,8 @@ interface ResponsesSettings {
   json: boolean;
   idleTimeoutMs: number;
   headersTimeoutMs: number;
+  /** The tape to record the exchange to. */
+  record: string | undefined;
   /** The compression asked for; `undefined` leaves the client's default. */
   compression: RequestCompression | undefined;
   /** The transport asked for. */
@@ -141,8 +145,16 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       requestedModel: settings.request.model,
       baseUrl: redactUrl(baseUrl),
     });
+  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
+    settings.record,
+    {
+      tool: "codexwire responses",
+      secrets: secretsOf(chatgpt?.accessToken, settings.online?.apiKey),
+    },
+  );
   await using client = new ResponsesClient({
     baseUrl,
+    ...(recorder === undefined ? {} : { record: recorder }),
     ...(chatgpt !== undefined
       ? { auth: { chatgpt } }
       : settings.online?.apiKey === undefined
@@ -274,11 +286,26 @@ async function resolveSettings(
     json: values.json === true,
     idleTimeoutMs,
     headersTimeoutMs,
+    record: resolveRecord(values.record as string | undefined),
     compression: compress,
     transport,
     online,
     offline,
   };
+}
+
+function resolveRecord(path: string | undefined): string | undefined {
+  if (path === "" || path === "-") {
+    throw new UsageError("--record takes the path of a tape file to write, such as turn.jsonl");
+  }
+  return path;
+}
+
+// The credentials worth looking for in a tape: values too short to be secrets are skipped.
+function secretsOf(...values: (string | undefined)[]): string[] {
+  return values.filter((value): value is string =>
+    value !== undefined && value.length >= MIN_SECRET_LENGTH
+  );
 }
 
 function resolveReasoning(

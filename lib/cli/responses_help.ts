@@ -72,6 +72,13 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     defaultText: "sse",
   },
   {
+    name: "record",
+    type: "string",
+    valueName: "TAPE",
+    description:
+      "Record the exchange to a tape (JSONL: request, response headers, every body chunk or frame, timed), secrets replaced",
+  },
+  {
     name: "compress",
     type: "string",
     valueName: "MODE",
