@@ -13,20 +13,18 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "./lib/cli/args.ts";
+// Only light modules load up front: each command is imported when it runs, and its
+// `--help` comes from a help module that loads none of the client (bench/cli_startup.ts).
 import { type CliContext, denoCliContext, EXIT_OK, EXIT_USAGE } from "./lib/cli/cli_context.ts";
 import { colorEnabled, createPalette } from "./lib/cli/output.ts";
-import { runResponsesCommand } from "./lib/cli/responses_command.ts";
-import { runRealtimeCommand } from "./lib/cli/realtime_command.ts";
-import { runCaptureCommand } from "./lib/cli/capture_command.ts";
-import { runInspectCommand } from "./lib/cli/inspect_command.ts";
-import { runReplayCommand } from "./lib/cli/replay_command.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A subcommand: what the top-level help says about it, and how to run it. */
 interface Command {
   usage: string;
   summary: string;
+  /** The command's help text, for `<COMMAND> --help`, from a light module. */
+  help?: () => Promise<string>;
   run(args: readonly string[], context: CliContext): Promise<number>;
 }
 
@@ -34,30 +32,39 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   responses: {
     usage: "responses [PROMPT]",
     summary: "Stream one response (a bundled offline demo when there is no API key or base URL)",
-    run: runResponsesCommand,
+    help: async () => (await import("./lib/cli/responses_help.ts")).responsesHelpText(),
+    run: async (args, context) =>
+      (await import("./lib/cli/responses_command.ts")).runResponsesCommand(args, context),
   },
   realtime: {
     usage: "realtime",
     summary:
       "Hold a realtime conversation, text or audio (an offline demo without a key or base URL)",
-    run: runRealtimeCommand,
+    help: async () => (await import("./lib/cli/realtime_help.ts")).realtimeHelp(),
+    run: async (args, context) =>
+      (await import("./lib/cli/realtime_command.ts")).runRealtimeCommand(args, context),
   },
   capture: {
     usage: "capture --out TAPE [--upstream URL]",
     summary: "Record any client's HTTP and WebSocket traffic to a tape, secrets kept out",
-    run: runCaptureCommand,
+    run: async (args, context) =>
+      (await import("./lib/cli/capture_command.ts")).runCaptureCommand(args, context),
   },
   replay: {
     usage: "replay TAPE",
     summary: "Serve a tape on 127.0.0.1 so any client can run against the recording",
-    run: runReplayCommand,
+    run: async (args, context) =>
+      (await import("./lib/cli/replay_command.ts")).runReplayCommand(args, context),
   },
   inspect: {
     usage: "inspect TAPE",
     summary: "Show a tape's timeline: first byte, gaps, events, rate limits, errors, drift",
-    run: runInspectCommand,
+    run: async (args, context) =>
+      (await import("./lib/cli/inspect_command.ts")).runInspectCommand(args, context),
   },
 };
+
+const HELP_FLAGS: ReadonlySet<string> = new Set(["-h", "--help"]);
 
 function topLevelHelp(): string {
   const width = Math.max(...Object.values(COMMANDS).map((command) => command.usage.length));
@@ -110,6 +117,22 @@ export async function main(args: readonly string[], context: CliContext): Promis
   // Top-level options come before the command; the rest belongs to the command.
   const commandIndex = args.findIndex((arg) => !arg.startsWith("-"));
   const head = commandIndex === -1 ? args : args.slice(0, commandIndex);
+  // `--help` alone (for the CLI or a command) is answered without loading the parser or
+  // the command; any other command line takes the full path below.
+  if (head.length > 0 && commandIndex === -1 && head.every((arg) => HELP_FLAGS.has(arg))) {
+    await context.stdout.write(topLevelHelp());
+    return EXIT_OK;
+  }
+  const name = args[commandIndex];
+  const rest = args.slice(commandIndex + 1);
+  const help = commandIndex === 0 && Object.hasOwn(COMMANDS, name)
+    ? COMMANDS[name].help
+    : undefined;
+  if (help !== undefined && rest.length > 0 && rest.every((arg) => HELP_FLAGS.has(arg))) {
+    await context.stdout.write(await help());
+    return EXIT_OK;
+  }
+  const { parseCommandArgs, UsageError } = await import("./lib/cli/args.ts");
   try {
     const { values } = parseCommandArgs(head, [
       { name: "help", short: "h", type: "boolean", description: "Show this help" },
@@ -122,8 +145,6 @@ export async function main(args: readonly string[], context: CliContext): Promis
     if (commandIndex === -1) {
       throw new UsageError(`Missing COMMAND: choose one of ${Object.keys(COMMANDS).join(", ")}`);
     }
-    let name = args[commandIndex];
-    let rest = args.slice(commandIndex + 1);
     if (name === "help" && !Object.hasOwn(COMMANDS, "help")) {
       // `help` alone is the top-level help; `help COMMAND` is `COMMAND --help`.
       if (rest.length === 0) {
@@ -133,8 +154,15 @@ export async function main(args: readonly string[], context: CliContext): Promis
       if (rest.length > 1) {
         throw new UsageError(`"help" takes one COMMAND, got ${rest.length}: write help ${rest[0]}`);
       }
-      name = rest[0];
-      rest = ["--help"];
+      const target = Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+      if (target === undefined) {
+        throw new UsageError(
+          `Unknown command "${rest[0]}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
+        );
+      }
+      if (target.help === undefined) return await target.run(["--help"], context);
+      await context.stdout.write(await target.help());
+      return EXIT_OK;
     }
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (command === undefined) {

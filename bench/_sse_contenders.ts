@@ -34,8 +34,18 @@ export function sseResponse(chunks: readonly Uint8Array<ArrayBuffer>[]): Respons
   });
 }
 
-async function readBaseline(chunks: readonly Uint8Array<ArrayBuffer>[]): Promise<number> {
-  const body = sseResponse(chunks).body!;
+function readBaseline(chunks: readonly Uint8Array<ArrayBuffer>[]): Promise<number> {
+  return countBaselineEvents(sseResponse(chunks).body!);
+}
+
+/**
+ * The baseline reader over any body (a fetch response's too): UTF-8 decode, split on
+ * "\n", `JSON.parse` of each `data: ` line.
+ *
+ * @param body The SSE body.
+ * @returns How many `data:` lines it held.
+ */
+export async function countBaselineEvents(body: ReadableStream<Uint8Array>): Promise<number> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   // A partial line is kept as fragments and joined once its "\n" arrives: `rest + text`

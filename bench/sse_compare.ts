@@ -6,7 +6,7 @@
 //   deno run -A bench/sse_compare.ts [--rounds 7] [--warmup 2] [--chunks 65536,16384]
 //                                    [--deltas 200000] [--json]
 //
-// Targets: codexwire/baseline >= 0.7, codexwire/openai >= 3.
+// Targets: codexwire/baseline >= 0.9, codexwire/openai >= 4.
 
 import { buildSseCorpus, chunkBytes, DEFAULT_DELTA_EVENTS } from "./_sse_corpus.ts";
 import { SSE_CONTENDERS, sseResponse } from "./_sse_contenders.ts";
@@ -118,8 +118,8 @@ async function run(): Promise<void> {
           `${Math.round(result.eventsPerSecond[name]).toLocaleString("en-US").padStart(10)}`,
       );
     }
-    console.log(`codexwire/baseline ${result.codexwireOverBaseline.toFixed(2)}  (target >= 0.7)`);
-    console.log(`codexwire/openai   ${result.codexwireOverOpenai.toFixed(2)}  (target >= 3)`);
+    console.log(`codexwire/baseline ${result.codexwireOverBaseline.toFixed(2)}  (target >= 0.9)`);
+    console.log(`codexwire/openai   ${result.codexwireOverOpenai.toFixed(2)}  (target >= 4)`);
   }
 }
 

@@ -10,6 +10,8 @@ import { decodePcm16Base64, PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm1
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
+import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import {
   type RealtimeConversationEvent,
@@ -23,7 +25,7 @@ import {
   resolveRealtimeVoice,
 } from "../realtime/realtime_dialect.ts";
 import type { RealtimeEvent } from "../realtime/realtime_event.ts";
-import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
+import { parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli_context.ts";
 import { colorEnabled, createPalette, type Palette, StatusLine } from "./output.ts";
 import {
@@ -32,147 +34,21 @@ import {
   startRealtimeDemoServer,
 } from "./realtime_demo.ts";
 import { errorLine } from "./response_renderer.ts";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_IDLE_MS,
+  DEFAULT_SCENARIO,
+  REALTIME_OPTIONS,
+  realtimeHelp,
+} from "./realtime_help.ts";
 
-const DEFAULT_BASE_URL = "https://api.openai.com/v1";
-const DEFAULT_SCENARIO = "demo";
-const DEFAULT_IDLE_MS = 2_000;
 const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 // Frames queued before the file reader waits, below the manager's 256 so nothing drops.
 const AUDIO_QUEUE_HIGH_WATER = 192;
 
-/** The options of `realtime`, in help order. */
-export const REALTIME_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: "dialect",
-    type: "string",
-    valueName: "NAME",
-    description: `The wire dialect: ${REALTIME_DIALECTS.join(", ")}`,
-    defaultText: "v2",
-  },
-  {
-    name: "model",
-    type: "string",
-    valueName: "NAME",
-    description: "The model in the URL",
-    defaultText: "gpt-realtime-1.5 on v2, gpt-live-1-codex on v3, none otherwise",
-  },
-  {
-    name: "prompt",
-    type: "string",
-    valueName: "TEXT",
-    description: "The session instructions (the backend prompt)",
-    defaultText: "a short built-in prompt",
-  },
-  {
-    name: "voice",
-    type: "string",
-    valueName: "NAME",
-    description:
-      "The voice, checked against the dialect: v2 alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar; v1 and v3 juniper, maple, spruce, ember, vale, breeze, arbor, sol, cove",
-    defaultText: "marin on v2, cove on v1 and v3",
-  },
-  {
-    name: "text",
-    type: "boolean",
-    description:
-      "Read lines from stdin and send each as a user message; the reply transcript streams to stdout",
-    defaultText: "off",
-  },
-  {
-    name: "audio-in",
-    type: "string",
-    valueName: "FILE",
-    description:
-      "Send audio: a PCM16 WAV file (other rates and channel counts are converted to 24 kHz mono), or - for raw PCM16 24 kHz mono on stdin",
-  },
-  {
-    name: "audio-out",
-    type: "string",
-    valueName: "FILE",
-    description: "Write the reply audio as a 24 kHz mono WAV file, or - for a WAV stream on stdout",
-  },
-  {
-    name: "base-url",
-    type: "string",
-    valueName: "URL",
-    description: "The API base URL; the WebSocket URL is built from it",
-    defaultText: `$OPENAI_BASE_URL, else ${DEFAULT_BASE_URL}`,
-  },
-  {
-    name: "json",
-    type: "boolean",
-    description:
-      "Print the started and closed events and every realtime event as JSON lines on stdout",
-    defaultText: "off",
-  },
-  {
-    name: "idle-ms",
-    type: "string",
-    valueName: "MS",
-    description: "After the input ends, close once the server has been quiet this long",
-    defaultText: String(DEFAULT_IDLE_MS),
-  },
-  {
-    name: "scenario",
-    type: "string",
-    valueName: "NAME",
-    description: "Play this bundled realtime scenario from a local server: the offline demo",
-    defaultText: `${DEFAULT_SCENARIO}, when there is no API key and no base URL`,
-  },
-  { name: "help", short: "h", type: "boolean", description: "Show this help" },
-];
+export { REALTIME_OPTIONS, realtimeHelp } from "./realtime_help.ts";
 
 const USAGE_HINT = 'see "realtime --help" for the options';
-
-/**
- * The help text of `realtime`.
- *
- * @returns The help, ending with a newline.
- *
- * @example Usage
- * ```ts
- * import { realtimeHelp } from "./realtime_command.ts";
- * import assert from "node:assert/strict";
- *
- * assert.match(realtimeHelp(), /--dialect NAME/);
- * ```
- */
-export function realtimeHelp(): string {
-  return `Hold a realtime conversation (text and audio) over WebSocket.
-
-Usage: codexwire realtime [OPTIONS]
-       deno run -A cli.ts realtime [OPTIONS]
-
-Options:
-${formatOptionsHelp(REALTIME_OPTIONS)}
-
-Environment:
-  OPENAI_API_KEY   The API key, sent as "Authorization: Bearer <key>"
-  OPENAI_BASE_URL  The API base URL, when --base-url is not given
-  NO_COLOR         Set to anything to turn colors off
-
-Output:
-  The reply transcript streams to stdout (to stderr when --audio-out is -); stderr shows
-  what you said, a live status line on a terminal (session id, audio in and out, dropped
-  frames, state) and a summary at the end. With --json, stdout has one JSON object per
-  event. The session ends when the input ends and the server has gone quiet, when the
-  server closes it, or on Ctrl-C (a clean close, exit 0).
-
-Offline demo:
-  With no OPENAI_API_KEY and no base URL (or with --scenario), a local server speaks the
-  chosen dialect from a bundled scenario. Without --text or --audio-in it sends one line by
-  itself and the answers replay from the scenario's bundled tape; with --text or --audio-in
-  a scripted mock answers every line and every stretch of audio.
-
-Exit status: 0 closed (by you, the input ending, or the server), 1 failed, 2 bad usage.
-
-Examples:
-  codexwire realtime
-  echo "What changed in this repo?" | codexwire realtime --text --dialect v1
-  arecord -f S16_LE -r 24000 -c 1 | codexwire realtime --audio-in - --audio-out reply.wav
-  codexwire realtime --text --audio-out - | aplay
-`;
-}
 
 interface RealtimeSettings {
   dialect: RealtimeDialect;
@@ -181,6 +57,7 @@ interface RealtimeSettings {
   text: boolean;
   audioIn: string | undefined;
   audioOut: string | undefined;
+  record: string | undefined;
   idleMs: number;
   offline: { scenario: RealtimeScenario; reason: string } | undefined;
 }
@@ -306,7 +183,11 @@ async function resolveSettings(
   if (model !== undefined) start.model = model;
   if (prompt !== undefined) start.prompt = prompt;
   if (voice !== undefined) start.voice = voice;
-  return { dialect, start, json, text, audioIn, audioOut, idleMs, offline };
+  const record = string("record");
+  if (record === "" || record === "-") {
+    throw new UsageError("--record takes the path of a tape file to write, such as session.jsonl");
+  }
+  return { dialect, start, json, text, audioIn, audioOut, record, idleMs, offline };
 }
 
 /** What the command saw, for the status line and the summary. */
@@ -352,6 +233,11 @@ async function converse(
       await status.clear();
       await context.stderr.write(`${palette.yellow("warning:")} ${message}\n`);
     });
+  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
+    settings.record,
+    { tool: "codexwire realtime", secrets: secretsOf(settings.start.apiKey) },
+  );
+  if (recorder !== undefined) settings.start.record = recorder;
   await using manager = new RealtimeConversationManager();
   const status = new StatusLine(context.stderr);
   const transcriptOut = settings.audioOut === "-" ? context.stderr : context.stdout;
@@ -484,7 +370,13 @@ async function converse(
         settings.offline === undefined;
       if (listenOnly) return;
       // The quiet period counts from when the last input left, not from the last event.
+      // Queued audio that stops leaving (a server that no longer reads) is given up on.
+      let queued = manager.audioQueueLength;
+      let movedAt = Date.now();
       while (manager.running && manager.audioQueueLength > 0) {
+        if (manager.audioQueueLength < queued) movedAt = Date.now();
+        queued = manager.audioQueueLength;
+        if (Date.now() - movedAt >= DEFAULT_REPLY_TIMEOUT_MS) break;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       progress.lastEventAt = Math.max(progress.lastEventAt, Date.now());
@@ -712,4 +604,9 @@ function checkBaseUrl(value: string | undefined, source: string): string | undef
 
 function blank(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+// A key worth looking for in a tape: the redaction skips values too short to be secrets.
+function secretsOf(apiKey: string | undefined): string[] {
+  return apiKey === undefined || apiKey.length < MIN_SECRET_LENGTH ? [] : [apiKey];
 }

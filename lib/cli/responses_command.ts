@@ -8,9 +8,11 @@
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
+import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
+import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
-import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
+import { parseCommandArgs, UsageError } from "./args.ts";
 import {
   type CliContext,
   EXIT_FAILURE,
@@ -21,208 +23,33 @@ import {
 import { HumanRenderer } from "./human_renderer.ts";
 import { colorEnabled, createPalette } from "./output.ts";
 import { errorLine, JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MODEL,
+  DEFAULT_REASONING_EFFORT,
+  DEFAULT_REASONING_SUMMARY,
+  DEFAULT_RETRIES,
+  DEFAULT_SCENARIO,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
+  RESPONSES_OPTIONS,
+  responsesHelp,
+} from "./responses_help.ts";
 import { listScenarios, loadScenario, type Scenario } from "./scenarios.ts";
 import { startOfflineServer } from "./offline_server.ts";
 
-/** The model asked for when `--model` is not given. */
-export const DEFAULT_MODEL = "gpt-5.2-codex";
-/** The offline scenario replayed when `--scenario` is not given. */
-export const DEFAULT_SCENARIO = "hello";
-
-const DEFAULT_BASE_URL = "https://api.openai.com/v1";
-const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
-const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
-const DEFAULT_REASONING_EFFORT = "medium";
-const DEFAULT_REASONING_SUMMARY = "auto";
-const DEFAULT_RETRIES = 5;
-/** The values `--reasoning-effort` takes (`off` sends no reasoning settings). */
-export const REASONING_EFFORTS: readonly string[] = [
-  "none",
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-  "max",
-  "ultra",
-  "off",
-];
-/** The values `--reasoning-summary` takes (`none` asks for no summary). */
-export const REASONING_SUMMARIES: readonly string[] = ["auto", "concise", "detailed", "none"];
-
-/** The options of `responses`, in help order. */
-export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: "model",
-    type: "string",
-    valueName: "NAME",
-    description: "The model to ask",
-    defaultText: DEFAULT_MODEL,
-  },
-  {
-    name: "instructions",
-    type: "string",
-    valueName: "TEXT",
-    description: "System instructions sent with the prompt",
-    defaultText: "none",
-  },
-  {
-    name: "reasoning-effort",
-    type: "string",
-    valueName: "LEVEL",
-    description:
-      "Reasoning effort: none, minimal, low, medium, high, xhigh, max, or ultra (sent as max, as Codex does); off sends no reasoning settings, for models without reasoning",
-    defaultText: DEFAULT_REASONING_EFFORT,
-  },
-  {
-    name: "reasoning-summary",
-    type: "string",
-    valueName: "MODE",
-    description: "Reasoning summary: auto, concise, detailed, or none to ask for none",
-    defaultText: DEFAULT_REASONING_SUMMARY,
-  },
-  {
-    name: "transport",
-    type: "string",
-    valueName: "NAME",
-    description:
-      "How to reach the server: sse (HTTP + server-sent events), websocket (a Responses WebSocket), or auto (WebSocket, falling back to HTTP)",
-    defaultText: "sse",
-  },
-  {
-    name: "compress",
-    type: "string",
-    valueName: "MODE",
-    description:
-      "Request body compression: none, zstd (level 3), or auto (bodies of 8 KiB and more)",
-    defaultText: "zstd with a ChatGPT access token, else none",
-  },
-  {
-    name: "chatgpt-access-token",
-    type: "string",
-    valueName: "TOKEN",
-    description:
-      'Sign in as a ChatGPT user with this access token (as Codex after "Sign in with ChatGPT"); OPENAI_API_KEY is then not used',
-    defaultText: "$CHATGPT_ACCESS_TOKEN",
-  },
-  {
-    name: "chatgpt-account-id",
-    type: "string",
-    valueName: "ID",
-    description: "The ChatGPT account id, sent as ChatGPT-Account-ID with a ChatGPT token",
-    defaultText: "$CHATGPT_ACCOUNT_ID",
-  },
-  {
-    name: "base-url",
-    type: "string",
-    valueName: "URL",
-    description: "The API base URL; requests go to URL/responses",
-    defaultText:
-      `$OPENAI_BASE_URL, else ${DEFAULT_BASE_URL} (${CHATGPT_BASE_URL} with a ChatGPT token)`,
-  },
-  {
-    name: "idle-timeout-ms",
-    type: "string",
-    valueName: "MS",
-    description: "Fail when no event arrives for this many milliseconds",
-    defaultText: String(DEFAULT_IDLE_TIMEOUT_MS),
-  },
-  {
-    name: "headers-timeout-ms",
-    type: "string",
-    valueName: "MS",
-    description:
-      "Fail (and retry) when the server sends no response headers for this many milliseconds",
-    defaultText: String(DEFAULT_HEADERS_TIMEOUT_MS),
-  },
-  {
-    name: "retries",
-    type: "string",
-    valueName: "N",
-    description:
-      "The most retries in all, before an answer (a failed connection, a 5xx) and of a broken stream; 0 tries once",
-    defaultText: String(DEFAULT_RETRIES),
-  },
-  {
-    name: "json",
-    type: "boolean",
-    description: "Print each event as one JSON object per line on stdout",
-    defaultText: "off",
-  },
-  {
-    name: "scenario",
-    type: "string",
-    valueName: "NAME",
-    description: "Replay this bundled scenario from a local mock server: the offline demo",
-    defaultText: `${DEFAULT_SCENARIO}, when there is no API key and no base URL`,
-  },
-  { name: "help", short: "h", type: "boolean", description: "Show this help" },
-];
+export {
+  DEFAULT_MODEL,
+  DEFAULT_SCENARIO,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
+  RESPONSES_OPTIONS,
+  responsesHelp,
+} from "./responses_help.ts";
 
 const USAGE_HINT = 'see "responses --help" for the options';
-
-/**
- * The help text of `responses`.
- *
- * @param scenarios The names of the bundled scenarios.
- * @returns The help, ending with a newline.
- *
- * @example Usage
- * ```ts
- * import { responsesHelp } from "./responses_command.ts";
- * import assert from "node:assert/strict";
- *
- * assert.match(responsesHelp(["hello"]), /--model NAME/);
- * ```
- */
-export function responsesHelp(scenarios: readonly string[]): string {
-  return `Stream one response from the OpenAI Responses API and show it as it arrives.
-
-Usage: codexwire responses [OPTIONS] [PROMPT]
-       deno run -A cli.ts responses [OPTIONS] [PROMPT]
-
-PROMPT is the user message. When it is left out (or is "-") and stdin is not a
-terminal, the prompt is read from stdin.
-
-Options:
-${formatOptionsHelp(RESPONSES_OPTIONS)}
-
-Environment:
-  OPENAI_API_KEY        The API key, sent as "Authorization: Bearer <key>"
-  OPENAI_BASE_URL       The API base URL, when --base-url is not given
-  CHATGPT_ACCESS_TOKEN  A ChatGPT access token, when --chatgpt-access-token is not given
-  CHATGPT_ACCOUNT_ID    The ChatGPT account id, when --chatgpt-account-id is not given
-  NO_COLOR              Set to anything to turn colors off
-
-ChatGPT sign-in:
-  With a ChatGPT access token (flag or environment; never read from a file), requests
-  go to ${CHATGPT_BASE_URL} unless a base URL is given, carry the
-  ChatGPT-Account-ID header, and their bodies are zstd-compressed, as Codex does.
-
-Output:
-  By default the assistant's text goes to stdout, once: on a terminal it streams and
-  a retry erases the abandoned partial text; to a pipe or a file it is written when
-  the response ends. stderr shows the reasoning header while the model thinks, each
-  retry as "reconnecting n/max in <delay> (<layer> layer, retry i/m): <why>" (one status
-  line on a terminal), a "warning:" line when the server routes the request to
-  another model (ignoring ASCII case), then token usage, rate limits, and the
-  server's model when it differs from --model.
-  With --json, stdout has one JSON object per event; a failure ends with
-  {"type":"error","kind":...,"message":...}.
-
-Offline demo:
-  With no OPENAI_API_KEY and no base URL (or with --scenario), a bundled scenario is
-  replayed from a local mock server: the prompt is sent to it, but the answer is
-  scripted. Scenarios: ${scenarios.length === 0 ? "(none found)" : scenarios.join(", ")}.
-
-Exit status: 0 done, 1 the request or the stream failed, 2 bad usage, 130 interrupted.
-
-Examples:
-  codexwire responses "Say hello"
-  echo "Explain SSE in one line" | codexwire responses --json
-  codexwire responses --scenario reconnect "hi"
-`;
-}
 
 /** The checked settings of one run. */
 interface ResponsesSettings {
@@ -231,6 +58,8 @@ interface ResponsesSettings {
   idleTimeoutMs: number;
   retries: number;
   headersTimeoutMs: number;
+  /** The tape to record the exchange to. */
+  record: string | undefined;
   /** The compression asked for; `undefined` leaves the client's default. */
   compression: RequestCompression | undefined;
   /** The transport asked for. */
@@ -322,8 +151,16 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       requestedModel: settings.request.model,
       baseUrl: redactUrl(baseUrl),
     });
+  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
+    settings.record,
+    {
+      tool: "codexwire responses",
+      secrets: secretsOf(chatgpt?.accessToken, settings.online?.apiKey),
+    },
+  );
   await using client = new ResponsesClient({
     baseUrl,
+    ...(recorder === undefined ? {} : { record: recorder }),
     ...(chatgpt !== undefined
       ? { auth: { chatgpt } }
       : settings.online?.apiKey === undefined
@@ -458,11 +295,26 @@ async function resolveSettings(
     idleTimeoutMs,
     headersTimeoutMs,
     retries,
+    record: resolveRecord(values.record as string | undefined),
     compression: compress,
     transport,
     online,
     offline,
   };
+}
+
+function resolveRecord(path: string | undefined): string | undefined {
+  if (path === "" || path === "-") {
+    throw new UsageError("--record takes the path of a tape file to write, such as turn.jsonl");
+  }
+  return path;
+}
+
+// The credentials worth looking for in a tape: values too short to be secrets are skipped.
+function secretsOf(...values: (string | undefined)[]): string[] {
+  return values.filter((value): value is string =>
+    value !== undefined && value.length >= MIN_SECRET_LENGTH
+  );
 }
 
 function resolveReasoning(

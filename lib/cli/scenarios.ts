@@ -13,6 +13,9 @@ import type {
   MockWebSocketFrame,
 } from "../testing/mock_responses_ws_server.ts";
 import { encodeSseEvents, type WireEventLike } from "../testing/sse_encoding.ts";
+import { isScenarioName, SCENARIOS_DIR } from "./scenario_names.ts";
+
+export { listScenarios, SCENARIOS_DIR } from "./scenario_names.ts";
 
 /** One scripted answer of a scenario, as written in its JSON file. */
 export interface ScenarioResponse {
@@ -58,7 +61,6 @@ export interface ScenarioPacingOptions {
   maxPieceDelayMs?: number;
 }
 
-const SCENARIO_NAME_REGEXP = /^[a-z0-9][a-z0-9_-]*$/;
 const NOW_PLACEHOLDER_REGEXP = /\{\{now\+(\d+)\}\}/g;
 
 const SCENARIO_SCHEMA = z.object({
@@ -74,48 +76,6 @@ const SCENARIO_SCHEMA = z.object({
     }),
   ).min(1),
 });
-
-/**
- * The folder of the bundled scenarios.
- *
- * @example Usage
- * ```ts
- * import { SCENARIOS_DIR } from "./scenarios.ts";
- * import assert from "node:assert/strict";
- *
- * assert.ok(SCENARIOS_DIR.href.endsWith("/fixtures/scenarios/"));
- * ```
- */
-export const SCENARIOS_DIR: URL = new URL("../../fixtures/scenarios/", import.meta.url);
-
-/**
- * Lists the bundled scenario names, sorted.
- *
- * @param dir The folder to look in.
- * @returns The names (file names without `.json`); empty when the folder cannot be read.
- *
- * @example Usage
- * ```ts
- * import { listScenarios } from "./scenarios.ts";
- * import assert from "node:assert/strict";
- *
- * assert.ok((await listScenarios()).includes("hello"));
- * ```
- */
-export async function listScenarios(dir: URL = SCENARIOS_DIR): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
-      const name = entry.name.slice(0, -".json".length);
-      if (SCENARIO_NAME_REGEXP.test(name)) names.push(name);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return names.sort();
-}
 
 /**
  * Loads and checks a bundled scenario by name.
@@ -139,7 +99,7 @@ export async function loadScenario(
   name: string,
   dir: URL = SCENARIOS_DIR,
 ): Promise<Scenario | undefined> {
-  if (!SCENARIO_NAME_REGEXP.test(name)) return undefined;
+  if (!isScenarioName(name)) return undefined;
   const url = new URL(`${name}.json`, dir);
   let text: string;
   try {

@@ -104,8 +104,8 @@ export class RequestBodyEncoder {
    * `Content-Encoding`; `compression` when zstd fails.
    */
   async encode(json: string, headers: Headers): Promise<EncodedBody> {
-    const plain = new TextEncoder().encode(json);
-    if (!this.compresses(plain.length)) {
+    // A body that goes out plain is sent as the string: it is never UTF-8-encoded here.
+    if (!this.#compressesText(json)) {
       return { body: json, headers: { "content-type": JSON_CONTENT_TYPE } };
     }
     if (headers.has("content-encoding")) {
@@ -116,6 +116,7 @@ export class RequestBodyEncoder {
     }
     // Loaded on first use, so clients that never compress never load the WASM.
     const { zstdCompress } = await import("../compression/zstd_compress.ts");
+    const plain = new TextEncoder().encode(json);
     const started = performance.now();
     const body = await zstdCompress(plain, ZSTD_LEVEL);
     logger.info("Compressed request body with zstd", {
@@ -127,6 +128,15 @@ export class RequestBodyEncoder {
       body,
       headers: { "content-type": JSON_CONTENT_TYPE, "content-encoding": "zstd" },
     };
+  }
+
+  // `compresses` for a body given as text. Its UTF-8 size is at least its length and at
+  // most three bytes per UTF-16 unit, so the bytes are counted only near the threshold.
+  #compressesText(json: string): boolean {
+    if (this.#refused || this.#compression === "none") return false;
+    if (this.#compression === "zstd" || json.length >= this.#thresholdBytes) return true;
+    return json.length * 3 >= this.#thresholdBytes &&
+      this.compresses(new TextEncoder().encode(json).length);
   }
 
   /**

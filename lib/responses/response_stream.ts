@@ -59,7 +59,7 @@ export interface ResponseStreamOptions {
  * ```
  */
 export class ResponseStream implements AsyncIterable<ResponseEvent> {
-  #source: AsyncGenerator<ResponseEvent, void, undefined>;
+  #source: AsyncIterator<ResponseEvent, void, undefined>;
   #cancel: (() => void) | undefined;
   #steer: ((input: string | readonly ResponseItem[]) => Promise<void> | undefined) | undefined;
   #cancelled = false;
@@ -73,7 +73,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * @param options How to stop the source's work at once.
    */
   constructor(
-    source: AsyncGenerator<ResponseEvent, void, undefined>,
+    source: AsyncIterator<ResponseEvent, void, undefined>,
     options: ResponseStreamOptions = {},
   ) {
     this.#source = source;
@@ -131,9 +131,9 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
       return: async () => {
         this.#cancelled = true;
         this.#cancel?.();
-        return await source.return(undefined);
+        return await source.return?.(undefined) ?? { done: true, value: undefined };
       },
-      throw: (error?: unknown) => source.throw(error),
+      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
     };
   }
 

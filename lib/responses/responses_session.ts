@@ -11,10 +11,11 @@ import { toHeaderValue } from "./request_headers.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { ResponseStream } from "./response_stream.ts";
 import { isSameModel } from "./_same_model.ts";
-import { type RetryOptions, type SseTurn, sseTurnTransport, streamSseTurn } from "./sse_turn.ts";
+import { type RetryOptions, type SseTurn, sseTurnTransport } from "./sse_turn.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { serializeInputItem, userMessage } from "../schema/response_item.ts";
-import { runTurn } from "./turn_engine.ts";
+import { runTurnBatches } from "./turn_engine.ts";
+import { flattenBatches } from "./_event_batches.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
 import { websocketHandshakeHeaders } from "./ws_handshake.ts";
 import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
@@ -183,6 +184,9 @@ export class ResponsesSession {
   /**
    * Warms a WebSocket up for `request`: sends it with `generate: false` and waits for
    * the response to complete, so the next request continues it. Does nothing over HTTP.
+   * The warm-up is one attempt, not retried (the turn that follows has its own retries).
+   * With `auto`, a connection that cannot be opened (a 426, or unreachable as the fallback
+   * policy says) switches the client to HTTP instead of failing, as `preconnect` does.
    *
    * @param request The request the turn will send.
    * @param options A signal and per-request headers.
@@ -192,6 +196,8 @@ export class ResponsesSession {
   async prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
     const ws = this.#context.websocket;
     if (ws === undefined || ws.fallback.websocketDisabled) return;
+    await this.preconnect(options.signal === undefined ? {} : { signal: options.signal });
+    if (ws.fallback.websocketDisabled) return;
     for await (const _event of this.#stream(request, options, false)) {
       // Only the completion matters.
     }
@@ -290,8 +296,15 @@ export class ResponsesSession {
     let steerable: WebSocketAttempt | undefined;
     const ws = context.websocket;
     const source = ws === undefined || ws.fallback.websocketDisabled
-      ? (generate ? streamSseTurn(sse, follow) : emptyStream())
-      : runTurn(
+      ? (generate
+        ? runTurnBatches(sseTurnTransport(sse), {
+          retry: context.retry,
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        })
+        : emptyStream())
+      : runTurnBatches(
         webSocketTurnTransport({
           pool: ws.pool,
           fallback: ws.fallback,
@@ -315,12 +328,28 @@ export class ResponsesSession {
             if (this.#turnState === undefined) this.#turnState = state;
           },
           onAttempt: (attempt) => steerable = attempt,
+          ...(context.retry.connectionRetries === "unbounded"
+            ? {
+              connectionRetries: {
+                baseDelayMs: context.retry.connectionBaseDelayMs,
+                maxDelayMs: context.retry.connectionMaxDelayMs,
+              },
+            }
+            : {}),
+          ...(context.telemetry === undefined ? {} : { telemetry: context.telemetry }),
         }, context.transport === "auto" && generate ? sseTurnTransport(sse) : undefined),
-        { retry: context.retry, signal, telemetry: context.telemetry, follow },
+        {
+          // A warm-up is a single attempt.
+          retry: generate ? context.retry : { ...context.retry, streamMaxRetries: 0 },
+          signal,
+          telemetry: context.telemetry,
+          follow,
+        },
       );
-    const events = source;
+    // The events come in batches (those of one piece of a read); they are handed out one by
+    // one without a generator resume each, and leaving early cancels at once.
+    const events = flattenBatches(source, { cancel: () => cancel.abort() });
     return new ResponseStream(events, {
-      cancel: () => cancel.abort(),
       steer: (input) => {
         if (steerable === undefined) return undefined;
         const items = typeof input === "string"
@@ -361,4 +390,4 @@ function turnIdOf(metadata: Record<string, unknown> | string | undefined): strin
 }
 
 // A prewarm over HTTP: nothing to do.
-async function* emptyStream(): AsyncGenerator<ResponseEvent, void, undefined> {}
+async function* emptyStream(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {}

@@ -95,7 +95,8 @@ export interface RetryOptions {
    * headers arrive. `bounded`: they share `requestMaxRetries` with 5xx answers.
    * `unbounded`: as Codex does today, they are retried without limit, waiting
    * `connectionBaseDelayMs` doubled each time up to `connectionMaxDelayMs`, and do not use
-   * up `requestMaxRetries`; only the signal stops them.
+   * up `requestMaxRetries`; only the signal stops them. The same holds for a WebSocket that
+   * cannot be opened (where, with `transport: "auto"`, the fallback policy decides first).
    * @default {"bounded"}
    */
   connectionRetries?: "bounded" | "unbounded";
@@ -164,6 +165,30 @@ export async function* runTurn(
   transport: TurnTransport,
   options: RunTurnOptions,
 ): AsyncGenerator<ResponseEvent, void, undefined> {
+  for await (const batch of runTurnBatches(transport, options)) {
+    for (let i = 0; i < batch.length; i++) yield batch[i];
+  }
+}
+
+/**
+ * {@linkcode runTurn} in batches: the events of one piece of a read come together, so a
+ * reader can hand them out without a generator resume per event (the sessions do, through
+ * `flattenBatches`). `follow` is applied to each batch as it is made.
+ *
+ * @param transport The transport adapter.
+ * @param options Retry settings, a signal, telemetry.
+ * @returns The events in batches; failures are thrown as {@linkcode CodexWireError}.
+ *
+ * @example Counting the events of a turn
+ * ```ts ignore
+ * let events = 0;
+ * for await (const batch of runTurnBatches(transport, { retry })) events += batch.length;
+ * ```
+ */
+export async function* runTurnBatches(
+  transport: TurnTransport,
+  options: RunTurnOptions,
+): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
   const { retry, signal, telemetry, follow } = options;
   // Retries made so far, both layers counted, against `retry.maxRetries`.
   const budget: RetryBudget = { used: 0, max: retry.maxRetries ?? Infinity };
@@ -174,15 +199,13 @@ export async function* runTurn(
       const opening = current.open(signal, budget);
       let step = await opening.next();
       for (; !step.done; step = await opening.next()) {
-        yield step.value;
-        const extra = follow?.(step.value);
-        if (extra !== undefined) yield extra;
+        yield follow === undefined ? [step.value] : withFollow([step.value], follow);
       }
       const opened = step.value;
       if ("fallbackNow" in opened) {
         const fallback = current.fallback;
         if (fallback === undefined) throw opened.fallbackNow;
-        yield switchEvent(opened.fallbackNow, fallback);
+        yield [switchEvent(opened.fallbackNow, fallback)];
         current = fallback.transport;
         streamRetry = -1;
         continue;
@@ -190,13 +213,7 @@ export async function* runTurn(
       try {
         do {
           const batch = await opened.next();
-          for (let i = 0; i < batch.length; i++) {
-            yield batch[i];
-            if (follow !== undefined) {
-              const extra = follow(batch[i]);
-              if (extra !== undefined) yield extra;
-            }
-          }
+          yield follow === undefined ? batch : withFollow(batch, follow);
         } while (!opened.completed);
       } finally {
         await opened.close();
@@ -208,7 +225,7 @@ export async function* runTurn(
       if (streamRetry >= retry.streamMaxRetries) {
         const fallback = current.fallback;
         if (fallback === undefined) throw failure;
-        yield switchEvent(failure, fallback);
+        yield [switchEvent(failure, fallback)];
         current = fallback.transport;
         streamRetry = -1;
         continue;
@@ -219,7 +236,7 @@ export async function* runTurn(
       ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
       : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
     budget.used++;
-    yield reconnectingEvent(
+    yield [reconnectingEvent(
       telemetry,
       "stream",
       streamRetry + 1,
@@ -227,9 +244,25 @@ export async function* runTurn(
       delayMs,
       failure,
       budget,
-    );
+    )];
     await abortableSleep(delayMs, signal);
   }
+}
+
+// The batch with `follow`'s extra events after the events that called for them.
+function withFollow(
+  batch: readonly ResponseEvent[],
+  follow: (event: ResponseEvent) => ResponseEvent | undefined,
+): readonly ResponseEvent[] {
+  let out: ResponseEvent[] | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    const extra = follow(batch[i]);
+    if (out === undefined && extra === undefined) continue;
+    out ??= batch.slice(0, i);
+    out.push(batch[i]);
+    if (extra !== undefined) out.push(extra);
+  }
+  return out ?? batch;
 }
 
 /**

@@ -12,7 +12,12 @@ import {
   errorFromFailedResponse,
   errorFromIncompleteResponse,
 } from "../errors/error_from_failed_response.ts";
-import { describeIssues, WIRE_EVENT_SCHEMAS } from "../schema/_wire_schemas.ts";
+import {
+  describeIssues,
+  WIRE_EVENT_FAST_CHECKS,
+  WIRE_EVENT_SCHEMAS,
+} from "../schema/_wire_schemas.ts";
+import type { FastCheck } from "../schema/_fast_check.ts";
 import type { ResponseItem } from "../schema/response_item.ts";
 import type { ResponseCompletedWireEvent, WireUsage } from "../schema/wire_events.ts";
 import type { ResponseEvent, TokenUsage } from "./response_event.ts";
@@ -33,6 +38,18 @@ export type WireEventOutcome =
   | { kind: "failed"; error: CodexWireError }
   | { kind: "ignored" }
   | { kind: "invalid"; reason: string };
+
+// Each mapped type's schema and its fast check, found with one lookup per event.
+interface Validator {
+  schema: z.ZodType;
+  fast: FastCheck | undefined;
+}
+const VALIDATORS: ReadonlyMap<string, Validator> = new Map(
+  [...WIRE_EVENT_SCHEMAS].map(([type, schema]) => [
+    type,
+    { schema, fast: WIRE_EVENT_FAST_CHECKS.get(type) },
+  ]),
+);
 
 const MAPPED: WireEventOutcome = { kind: "mapped" };
 const COMPLETED: WireEventOutcome = { kind: "completed" };
@@ -100,7 +117,9 @@ export class WireEventMapper {
       return { kind: "invalid", reason: "the event is not a JSON object" };
     }
     const event = value as { type?: unknown; [key: string]: unknown };
-    if (typeof event.type !== "string") {
+    // Each field is read once: events of several shapes pass here, so every read is costly.
+    const type = event.type;
+    if (typeof type !== "string") {
       return { kind: "invalid", reason: "the event has no string `type`" };
     }
     const model = serverModelOf(event);
@@ -113,11 +132,16 @@ export class WireEventMapper {
     if (typeof buffering === "object" && buffering !== null && !Array.isArray(buffering)) {
       out.push(this.#safetyBuffering(buffering as Record<string, unknown>));
     }
-    const schema = WIRE_EVENT_SCHEMAS.get(event.type);
-    if (schema === undefined) return this.#ignore(event as { type: string }, out);
-    const parsed = schema.safeParse(event);
+    const validator = VALIDATORS.get(type);
+    if (validator === undefined) return this.#ignore(event as { type: string }, out);
+    // Most events pass a check derived from their schema that builds nothing; the rest
+    // (and every invalid one, for its issues) go through zod itself.
+    if (validator.fast !== undefined && validator.fast(event)) {
+      return this.#mapValid(type, event, event, out);
+    }
+    const parsed = validator.schema.safeParse(event);
     if (!parsed.success) return this.#invalid(event as { type: string }, parsed.error, out);
-    return this.#mapValid(event.type, parsed.data, event, out);
+    return this.#mapValid(type, parsed.data, event, out);
   }
 
   #mapValid(

@@ -8,8 +8,10 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import type { Telemetry } from "../telemetry/telemetry.ts";
+import { abortableSleep } from "../transport/backoff.ts";
 import type { ResponseEvent } from "./response_event.ts";
-import type { OpenedAttempt, TurnTransport } from "./turn_engine.ts";
+import { type OpenedAttempt, reconnectingEvent, type TurnTransport } from "./turn_engine.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
 import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
 
@@ -37,6 +39,14 @@ export interface WebSocketTurnRequest {
   onTurnState: (turnState: string) => void;
   /** Called with the attempt once its request was sent (for steering). */
   onAttempt?: (attempt: WebSocketAttempt | undefined) => void;
+  /**
+   * Retry a connection that cannot be opened (refused, reset, DNS, connect timeout)
+   * without limit, waiting `baseDelayMs` doubled each time up to `maxDelayMs`, without
+   * using up the stream retries, unless the fallback policy hands over to HTTP first.
+   */
+  connectionRetries?: { baseDelayMs: number; maxDelayMs: number };
+  /** Telemetry hooks (`onRetry` of those connection retries). */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -59,23 +69,43 @@ export function webSocketTurnTransport(
     ...(fallback === undefined ? {} : {
       fallback: { transport: fallback, switched: () => request.fallback.switched() },
     }),
-    // deno-lint-ignore require-yield
     async *open(signal): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
       let lease;
-      try {
-        lease = await request.pool.acquire(request.handshakeHeaders(), signal);
-      } catch (error) {
-        const decision = request.fallback.onConnectError(error as CodexWireError);
-        if (decision === "fallback") {
-          if (fallback !== undefined) return { fallbackNow: error as CodexWireError };
-          throw error;
+      for (let connectionRetry = 1; lease === undefined; connectionRetry++) {
+        let failure: CodexWireError;
+        try {
+          lease = await request.pool.acquire(request.handshakeHeaders(), signal);
+          break;
+        } catch (error) {
+          failure = error as CodexWireError;
         }
+        const decision = request.fallback.onConnectError(failure);
+        if (decision === "fallback" && fallback !== undefined) return { fallbackNow: failure };
+        const waiting = request.connectionRetries;
+        if (waiting !== undefined && failure.kind === "network") {
+          // Waiting for the network: these retries do not use up the stream retries.
+          const delayMs = Math.min(
+            waiting.baseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+            waiting.maxDelayMs,
+          );
+          yield reconnectingEvent(
+            request.telemetry,
+            "connection",
+            connectionRetry,
+            Infinity,
+            delayMs,
+            failure,
+          );
+          await abortableSleep(delayMs, signal);
+          continue;
+        }
+        if (decision === "fallback") throw failure;
         // A connect failure the policy retries (a 404 say) goes through the stream
         // retries, and to the fallback once they are spent.
-        if (decision === "retry" && error instanceof CodexWireError && !error.retryable) {
-          throw retryable(error);
+        if (decision === "retry" && failure instanceof CodexWireError && !failure.retryable) {
+          throw retryable(failure);
         }
-        throw error;
+        throw failure;
       }
       if (!lease.reused) request.onHandshake(lease.handshakeHeaders);
       // The handshake's events lead the first batch: nothing is yielded while the lease is

@@ -3,6 +3,7 @@
 // so the two cannot drift apart.
 
 import { z } from "zod";
+import { type FastCheck, fastCheckOf } from "./_fast_check.ts";
 import type {
   CompactionItem,
   CustomToolCallItem,
@@ -269,6 +270,17 @@ export const WIRE_EVENT_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string
   ["response.custom_tool_call_input.delta", customToolCallInputDelta],
   ["response.metadata", responseMetadata],
 ]);
+
+/**
+ * Checks derived from {@linkcode WIRE_EVENT_SCHEMAS}, for the types whose schema allows
+ * one: each accepts exactly what its schema accepts, without building a parse result.
+ */
+export const WIRE_EVENT_FAST_CHECKS: ReadonlyMap<string, FastCheck> = new Map(
+  [...WIRE_EVENT_SCHEMAS].flatMap(([type, schema]) => {
+    const check = fastCheckOf(schema);
+    return check === undefined ? [] : [[type, check] as const];
+  }),
+);
 
 /** Formats a zod error as one short line for telemetry and error messages. */
 export function describeIssues(error: z.ZodError): string {

@@ -10,7 +10,8 @@ import { abortableSleep } from "../transport/backoff.ts";
 import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
 import { recordedBody } from "./_recorded_body.ts";
-import { connectUpstream, type UpstreamSocket } from "./_upstream_socket.ts";
+import { connectWebSocket, type WebSocketConnection } from "../transport/websocket_connector.ts";
+import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
@@ -82,6 +83,8 @@ const DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
 const UPGRADE_OWN_HEADERS_REGEXP = /^(upgrade|connection|sec-websocket-.*|date|content-length)$/i;
 const HANDSHAKE_REGEXP =
   /^(host|upgrade|connection|sec-websocket-(key|version|extensions|protocol))$/i;
+// The largest upstream frame passed on (the `ws` package's own default).
+const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /**
@@ -286,12 +289,7 @@ class RecordingProxy implements CaptureProxy {
     for (const [name, value] of request.headers) {
       if (!HANDSHAKE_REGEXP.test(name)) headers.push([name, value]);
     }
-    const handshake = await connectUpstream(
-      target.href,
-      protocols,
-      headers,
-      this.#connectTimeoutMs,
-    );
+    const handshake = await this.#connectUpstream(target.href, protocols, headers);
     if (handshake.kind === "refused") {
       // A refused upgrade is an ordinary HTTP answer (a 426 tells Codex to use HTTP):
       // recorded and passed on as one, so a replay refuses the same way.
@@ -326,22 +324,22 @@ class RecordingProxy implements CaptureProxy {
         status: 502,
       });
     }
-    const upstream = handshake.socket;
+    const upstream = handshake.connection;
     if (this.#closing.signal.aborted) {
-      upstream.close(1001, "The capture proxy is closing");
+      await upstream.close(1001, "The capture proxy is closing");
       return Response.json({ error: { message: "The capture proxy is closing" } }, { status: 503 });
     }
     this.#record((r) =>
       r.wsOpen(conn, {
         url: clientUrl,
         requestHeaders: request.headers,
-        responseHeaders: handshake.headers,
+        responseHeaders: upstream.responseHeaders,
         protocols,
-        protocol: handshake.protocol,
+        protocol: upstream.protocol,
       })
     );
-    const { socket: client, response } = upgradeWithProtocol(request, handshake.protocol);
-    for (const [name, value] of handshake.headers) {
+    const { socket: client, response } = upgradeWithProtocol(request, upstream.protocol);
+    for (const [name, value] of upstream.responseHeaders) {
       if (!UPGRADE_OWN_HEADERS_REGEXP.test(name)) response.headers.append(name, value);
     }
     client.binaryType = "arraybuffer";
@@ -349,7 +347,45 @@ class RecordingProxy implements CaptureProxy {
     return response;
   }
 
-  #pipe(conn: string, client: WebSocket, upstream: UpstreamSocket): void {
+  // Opens the upstream WebSocket with the connector (which shows the 101 answer's headers
+  // and a refused upgrade's answer, unlike the runtime's WebSocket). Never rejects.
+  async #connectUpstream(
+    url: string,
+    protocols: string[],
+    headers: [string, string][],
+  ): Promise<
+    | { kind: "open"; connection: WebSocketConnection }
+    | {
+      kind: "refused";
+      status: number;
+      headers: [string, string][];
+      body: Uint8Array<ArrayBuffer>;
+    }
+    | { kind: "failed"; message: string }
+  > {
+    try {
+      const connection = await connectWebSocket(url, {
+        headers,
+        protocols,
+        connectTimeoutMs: this.#connectTimeoutMs,
+        perMessageDeflate: false,
+        maxFrameBytes: MAX_FRAME_BYTES,
+      });
+      return { kind: "open", connection };
+    } catch (error) {
+      if (error instanceof CodexWireError && error.status !== undefined) {
+        return {
+          kind: "refused",
+          status: error.status,
+          headers: [...error.headers ?? []],
+          body: new TextEncoder().encode(error.body ?? ""),
+        };
+      }
+      return { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  #pipe(conn: string, client: WebSocket, upstream: WebSocketConnection): void {
     let closedBy: "client" | "server" | undefined;
     const waiting: (string | Uint8Array)[] = [];
     const bothClosed = Promise.withResolvers<void>();
@@ -360,7 +396,7 @@ class RecordingProxy implements CaptureProxy {
     const entry: OpenSocket = {
       close() {
         closeSocket(client, 1001, "The capture proxy is closing");
-        upstream.close(1001, "The capture proxy is closing");
+        void upstream.close(1001, "The capture proxy is closing");
       },
       closed: bothClosed.promise,
     };
@@ -382,24 +418,33 @@ class RecordingProxy implements CaptureProxy {
         ? event.data
         : new Uint8Array(event.data as ArrayBuffer);
       this.#record((r) => r.wsFrame(conn, "client", payload));
-      if (upstream.open) upstream.send(payload);
-    });
-    upstream.onMessage((payload) => {
-      this.#record((r) => r.wsFrame(conn, "server", payload));
-      if (client.readyState === WebSocket.OPEN) {
-        client.send(payload as string | Uint8Array<ArrayBuffer>);
-      } else if (client.readyState === WebSocket.CONNECTING) waiting.push(payload);
+      // A send that fails means the upstream is closing; its close is piped below.
+      if (upstream.isOpen) upstream.send(payload).catch(() => {});
     });
     client.addEventListener("close", (event) => {
       recordClose("client", event.code, event.reason);
-      upstream.close(event.code, event.reason);
+      void upstream.close(event.code, event.reason);
       oneClosed();
     });
-    upstream.onClose((code, reason) => {
-      recordClose("server", code, reason);
-      closeSocket(client, code, reason);
-      oneClosed();
-    });
+    // The upstream's frames, then its close (every connection ends with one).
+    (async () => {
+      for (;;) {
+        for (const frame of await upstream.receive()) {
+          if (frame.type === "close") {
+            recordClose("server", frame.code, frame.reason);
+            closeSocket(client, frame.code, frame.reason);
+            oneClosed();
+            return;
+          }
+          if (frame.type === "error") continue;
+          const payload = frame.data;
+          this.#record((r) => r.wsFrame(conn, "server", payload));
+          if (client.readyState === WebSocket.OPEN) {
+            client.send(payload as string | Uint8Array<ArrayBuffer>);
+          } else if (client.readyState === WebSocket.CONNECTING) waiting.push(payload);
+        }
+      }
+    })().catch(() => {});
     client.addEventListener("error", () => {});
   }
 }

@@ -1,12 +1,16 @@
 /**
- * The pacing engine of the replay server: body pieces with time offsets, re-split by a
- * chunking mode, sent at recorded speed, scaled, or at once.
+ * The one pacing engine of the servers. The replay server sends body pieces with time
+ * offsets, re-split by a chunking mode, at recorded speed, scaled, or at once; the scripted
+ * mock servers send each piece of a script (an SSE body chunk, a WebSocket frame) after its
+ * gate and then its delay. Both wait through a {@linkcode Pacer}, and every wait gives way
+ * at once when the server closes or the peer goes away.
  *
  * @module
  */
 
 import { concatBytes } from "../compression/_bytes.ts";
 import { abortableSleep } from "../transport/backoff.ts";
+import { MAX_TIMER_MS } from "../transport/timeout.ts";
 
 /** A piece of a body or a message, due `atMs` after the start of its answer. */
 export interface TimedPiece {
@@ -103,10 +107,73 @@ export function rechunk(pieces: readonly TimedPiece[], chunking: Chunking): Time
   return out;
 }
 
+/** When a scripted piece may be sent (the mock servers' pacing). */
+export interface Pacing {
+  /** Milliseconds to wait, counted after the gate. */
+  delayMs: number;
+  /** A promise that holds the piece back until it resolves; a rejection breaks the connection. */
+  gate: Promise<unknown> | undefined;
+}
+
+/**
+ * Checks a scripted piece's pacing fields and returns them with defaults. A gate is marked
+ * handled at once: it may reject long before its piece is reached.
+ *
+ * @param source The `delayMs` and `gate` as scripted.
+ * @param where Where the piece is, for the error message.
+ * @returns The pacing.
+ * @throws {RangeError} When `delayMs` is negative, not finite, or past the longest timer.
+ *
+ * @example Usage
+ * ```ts
+ * import { toPacing } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(toPacing({ delayMs: 5 }, "chunk 0"), { delayMs: 5, gate: undefined });
+ * assert.throws(() => toPacing({ delayMs: -1 }, "chunk 0"), RangeError);
+ * ```
+ */
+export function toPacing(
+  source: { delayMs?: number; gate?: Promise<unknown> },
+  where: string,
+): Pacing {
+  const delayMs = source.delayMs ?? 0;
+  if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${where}: delayMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${delayMs}`,
+    );
+  }
+  source.gate?.catch(() => {});
+  return { delayMs, gate: source.gate };
+}
+
+/**
+ * Resolves when the signal fires (a server holding a body open until it closes).
+ *
+ * @param signal The signal.
+ * @returns A promise that resolves on abort.
+ *
+ * @example Usage
+ * ```ts
+ * import { untilAborted } from "./pacing.ts";
+ *
+ * const controller = new AbortController();
+ * const waiting = untilAborted(controller.signal);
+ * controller.abort();
+ * await waiting;
+ * ```
+ */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 /**
  * Waits for due times measured from one start, scaled by a speed: `0` never waits, `1`
- * keeps the recorded timing, `2` is twice as fast. Every wait ends early, with `false`,
- * when the signal fires.
+ * keeps the recorded timing, `2` is twice as fast; and for scripted pieces, their gate and
+ * then their delay. Every wait ends early, with `false`, when the signal fires.
  *
  * @example Usage
  * ```ts
@@ -146,13 +213,63 @@ export class Pacer {
     const due = this.#speed === 0 ? 0 : this.#start + atMs / this.#speed - performance.now();
     const wait = Math.max(0, due) + extraMs;
     if (wait <= 0) return true;
+    return await this.#sleep(wait);
+  }
+
+  /**
+   * Waits for a scripted piece: its gate, then its delay (divided by the speed; none at
+   * speed 0), counted from when the gate opened.
+   *
+   * @param pacing The piece's pacing, from {@linkcode toPacing}.
+   * @returns `true` when the piece may go, `false` when the signal fired first.
+   * @throws When the gate rejects.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pacer } from "./pacing.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const pacer = new Pacer(1, new AbortController().signal);
+   * assert.equal(await pacer.wait({ delayMs: 1, gate: Promise.resolve() }), true);
+   * ```
+   */
+  async wait(pacing: Pacing): Promise<boolean> {
+    const signal = this.#signal;
+    if (pacing.gate !== undefined && !await settledUnlessAborted(pacing.gate, signal)) {
+      return false;
+    }
+    const delayMs = this.#speed === 0 ? 0 : pacing.delayMs / this.#speed;
+    if (delayMs > 0 && !await this.#sleep(delayMs)) return false;
+    return !signal.aborted;
+  }
+
+  async #sleep(ms: number): Promise<boolean> {
     try {
-      await abortableSleep(wait, this.#signal);
+      await abortableSleep(ms, this.#signal);
       return true;
     } catch {
       return false;
     }
   }
+}
+
+// Resolves `true` when `gate` resolves, `false` on abort; rejects when `gate` rejects.
+function settledUnlessAborted(gate: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve, reject) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    gate.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Options of {@linkcode pacedBody}. */

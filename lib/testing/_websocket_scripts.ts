@@ -11,7 +11,7 @@ import type {
   MockWebSocketScripts,
   RecordedWebSocketConnection,
 } from "./mock_responses_ws_server.ts";
-import { type Pacing, toPacing, waitForPacing } from "./_pacing.ts";
+import { Pacer, type Pacing, toPacing } from "../tape/pacing.ts";
 import { parseJsonOrUndefined, recordRequest } from "./_recording.ts";
 
 type Step =
@@ -102,7 +102,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
       );
     }
     const signal = this.#closing.signal;
-    if (!await waitForPacing(script.accept, signal).catch(() => false)) {
+    if (!await new Pacer(1, signal).wait(script.accept).catch(() => false)) {
       return jsonError(503, "mock_closing", "The mock server is closing");
     }
     if (script.status !== undefined) {
@@ -149,9 +149,10 @@ export class WebSocketScripts implements MockWebSocketScripts {
 }
 
 async function play(socket: WebSocket, steps: readonly Step[], signal: AbortSignal): Promise<void> {
+  const pacer = new Pacer(1, signal);
   for (const step of steps) {
     try {
-      if (!await waitForPacing(step.pacing, signal)) return;
+      if (!await pacer.wait(step.pacing)) return;
     } catch {
       // A rejected gate breaks the connection off, as it breaks an SSE body off.
       if (socket.readyState === WebSocket.OPEN) socket.close(1011, "mock gate rejected");

@@ -10,7 +10,7 @@ import { decodeContentEncoding } from "../compression/decode_content_encoding.ts
 import { readBytesUpTo } from "../transport/bounded_body.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
-import { type Pacing, toPacing, untilAborted, waitForPacing } from "./_pacing.ts";
+import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
 import { recordRequest } from "./_recording.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
 
@@ -19,7 +19,7 @@ import { WebSocketScripts } from "./_websocket_scripts.ts";
  * passes (in that order).
  */
 export interface GatedMockChunk {
-  /** The bytes to send; a string is sent as UTF-8. */
+  /** The bytes to send (not copied); a string is sent as UTF-8. */
   data: string | Uint8Array;
   /**
    * Milliseconds to wait before sending, counted after the gate: up to 2147483647.
@@ -66,7 +66,10 @@ export interface MockResponse {
    * @default {true}
    */
   sequenceNumbers?: boolean;
-  /** A raw body; a string is sent as UTF-8. */
+  /**
+   * A raw body; a string is sent as UTF-8. Bytes are sent as given, not copied: leave them
+   * unchanged until the response is served. A large body is written in 64 KiB pieces.
+   */
   body?: string | Uint8Array;
   /** Raw body pieces, each sent as its own write, optionally gated or delayed. */
   chunks?: readonly MockChunk[];
@@ -465,8 +468,11 @@ function toPiece(chunk: MockChunk, where: string): Piece {
   return { data: toBytes(chunk.data), ...toPacing(chunk, where) };
 }
 
+// Bytes are served as given, not copied: a large body is queued at no cost. Only a view
+// of a shared buffer is copied, since a response body needs its own `ArrayBuffer`.
 function toBytes(data: string | Uint8Array): Uint8Array<ArrayBuffer> {
-  return typeof data === "string" ? new TextEncoder().encode(data) : data.slice();
+  if (typeof data === "string") return new TextEncoder().encode(data);
+  return data.buffer instanceof ArrayBuffer ? data as Uint8Array<ArrayBuffer> : data.slice();
 }
 
 function split(bytes: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer>[] {
@@ -485,11 +491,25 @@ function respond(script: Script, closing: AbortSignal): Response {
     if (!hasBody) return new Response(null, init);
     // One untimed piece goes out as a plain body, with a content-length.
     if (pieces.length === 1 && pieces[0].gate === undefined && pieces[0].delayMs === 0) {
-      return new Response(pieces[0].data, init);
+      const { data } = pieces[0];
+      if (data.byteLength <= BODY_PIECE_BYTES) return new Response(data, init);
+      // A large one is written in pieces (still with its content-length): one write of the
+      // whole buffer sends far slower, and caps every test and bench that reads it.
+      const headers = new Headers(script.headers);
+      headers.set("content-length", String(data.byteLength));
+      const inPieces = split(data, BODY_PIECE_BYTES)
+        .map((piece) => ({ data: piece, delayMs: 0, gate: undefined }));
+      return new Response(
+        scriptedBody({ ...script, pieces: inPieces }, closing),
+        { status: script.status, headers },
+      );
     }
   }
   return new Response(scriptedBody(script, closing), init);
 }
+
+// The size of the writes of a large body that the script does not split itself.
+const BODY_PIECE_BYTES = 64 * 1024;
 
 /**
  * A body that sends one piece per pull. It ends when the script ends, breaks off when
@@ -500,6 +520,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
   const cancelled = new AbortController();
   const signal = AbortSignal.any([closing, cancelled.signal]);
   let next = 0;
+  const pacer = new Pacer(1, signal);
 
   function breakOff(controller: ReadableStreamDefaultController<Uint8Array>): void {
     // After a cancel the stream is already gone: there is nobody to tell.
@@ -512,7 +533,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       while (next < script.pieces.length) {
         const piece = script.pieces[next++];
         try {
-          if (!await waitForPacing(piece, signal)) return breakOff(controller);
+          if (!await pacer.wait(piece)) return breakOff(controller);
         } catch (error) {
           return controller.error(
             new ConnectionBreak("A mock chunk gate rejected", { cause: error }),

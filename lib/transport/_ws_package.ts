@@ -12,7 +12,13 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 /** The `ws` client socket, as far as the connector uses it. */
 export interface WsSocket {
   readonly readyState: number;
-  send(data: string, callback: (error?: Error | null) => void): void;
+  /** The subprotocol the server chose (empty for none). */
+  readonly protocol: string;
+  send(
+    data: string | Uint8Array,
+    options: { binary: boolean },
+    callback: (error?: Error | null) => void,
+  ): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
   pause(): void;
@@ -38,11 +44,13 @@ export interface WsClientOptions {
   perMessageDeflate: boolean;
   maxPayload: number;
   followRedirects: boolean;
+  /** Called with the handshake request before it is sent; must end it. */
+  finishRequest?: (request: ClientRequest) => void;
 }
 
 /** The `ws` class with its state constants. */
 export const WsWebSocketClass: {
-  new (url: string, options: WsClientOptions): WsSocket;
+  new (url: string, protocols: string[], options: WsClientOptions): WsSocket;
   readonly CONNECTING: number;
   readonly OPEN: number;
   readonly CLOSING: number;

@@ -60,6 +60,12 @@ export interface ConnectWebSocketOptions {
   maxQueuedFrames?: number;
   /** Sees the traffic (a tape recorder, for one). */
   observer?: WebSocketObserver;
+  /**
+   * The subprotocols to offer, sent as one `Sec-WebSocket-Protocol` header joined by
+   * `", "` (the form every server splits). The chosen one is
+   * {@linkcode WebSocketConnection.protocol}.
+   */
+  protocols?: readonly string[];
 }
 
 /** Options of {@linkcode WebSocketConnection.receive}. */
@@ -78,16 +84,18 @@ export interface WebSocketConnection extends AsyncDisposable {
   readonly url: string;
   /** The headers of the server's `101 Switching Protocols` answer. */
   readonly responseHeaders: Headers;
+  /** The subprotocol the server chose (empty for none). */
+  readonly protocol: string;
   /** Whether frames can still be sent (no close seen or started). */
   readonly isOpen: boolean;
   /**
-   * Sends one text frame.
+   * Sends one frame: a string as a text frame, bytes as a binary frame.
    *
    * @param text The frame.
    * @returns A promise that settles when the frame was handed to the socket.
    * @throws {CodexWireError} `stream` when the connection is closed or the write fails.
    */
-  send(text: string): Promise<void>;
+  send(text: string | Uint8Array): Promise<void>;
   /**
    * Waits for frames and returns every frame queued so far, in order (at least one).
    * After the connection ended, returns its final `close` frame again on every call.
@@ -106,7 +114,8 @@ export interface WebSocketConnection extends AsyncDisposable {
   requeue(frames: readonly WebSocketFrame[]): void;
   /**
    * Starts the close handshake and waits for the socket to be released; after
-   * `timeoutMs` without the peer's answer the socket is dropped.
+   * `timeoutMs` without the peer's answer the socket is dropped. A code that cannot be
+   * sent (1005, 1006, …) closes without a code.
    *
    * @param code The close code. @default {1000}
    * @param reason The close reason.
@@ -176,13 +185,22 @@ export function connectWebSocket(
   const where = redactUrl(url);
   const headers: Record<string, string> = {};
   new Headers(options.headers).forEach((value, name) => headers[name] = value);
+  const protocols = [...options.protocols ?? []];
   let socket: WsSocket;
   try {
-    socket = new WebSocket(url, {
+    socket = new WebSocket(url, protocols, {
       headers,
       perMessageDeflate: options.perMessageDeflate ?? true,
       maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       followRedirects: false,
+      // `ws` joins the offer with "," alone, which some servers (Deno's among them) do not
+      // split: send it joined with ", ".
+      ...(protocols.length === 0 ? {} : {
+        finishRequest(request) {
+          request.setHeader("Sec-WebSocket-Protocol", protocols.join(", "));
+          request.end();
+        },
+      }),
     });
   } catch (cause) {
     return Promise.reject(
@@ -306,11 +324,15 @@ class WsConnection implements WebSocketConnection {
     });
   }
 
+  get protocol(): string {
+    return this.#socket.protocol;
+  }
+
   get isOpen(): boolean {
     return this.#socket.readyState === WebSocket.OPEN;
   }
 
-  send(text: string): Promise<void> {
+  send(text: string | Uint8Array): Promise<void> {
     if (this.#socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(
         new CodexWireError("Cannot send on a closed websocket: open a new connection", {
@@ -321,7 +343,7 @@ class WsConnection implements WebSocketConnection {
     }
     this.#observer?.frame?.("client", text);
     return new Promise((resolve, reject) => {
-      this.#socket.send(text, (error) => {
+      this.#socket.send(text, { binary: typeof text !== "string" }, (error) => {
         if (error === undefined || error === null) return resolve();
         reject(
           new CodexWireError(`Cannot send on the websocket: ${messageOf(error)}`, {
@@ -383,7 +405,12 @@ class WsConnection implements WebSocketConnection {
     const socket = this.#socket;
     if (socket.readyState === WebSocket.OPEN) {
       this.#closedBy ??= "client";
-      socket.close(code, reason);
+      try {
+        socket.close(code, reason);
+      } catch {
+        // A code that may not be sent (1005, 1006): close without one.
+        socket.close();
+      }
     }
     if (socket.readyState === WebSocket.CLOSED) return;
     let timer: ReturnType<typeof setTimeout> | undefined;

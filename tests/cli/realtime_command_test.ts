@@ -447,3 +447,43 @@ Deno.test("realtime offline demo with --text: typed lines get the scripted mock,
   assert.match(memory.stderr.text, /from a local mock server/);
   assert.match(memory.stdout.text, /^Hello! This is codexwire's offline realtime demo: .*\n$/);
 });
+
+Deno.test("realtime --record writes the session to a tape, the API key replaced", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await startRealtimeMockServer({
+      scripts: [{
+        steps: [
+          { waitFor: "session.update" },
+          { send: { type: "session.updated", session: { id: "sess-rec" } } },
+          { send: { type: "conversation.output_transcript.delta", delta: "hi" } },
+          { close: 1000 },
+        ],
+      }],
+    });
+    const key = "sk-record-test-0123456789";
+    const memory = memoryContext({ env: { OPENAI_API_KEY: key } });
+    const tapePath = `${dir}/session.jsonl`;
+    const code = await runRealtimeCommand(
+      ["--dialect", "v1", "--base-url", server.url, "--record", tapePath],
+      memory.context,
+    );
+    assert.equal(code, 0, memory.stderr.text);
+    const text = await Deno.readTextFile(tapePath);
+    assert.ok(!text.includes(key), "the key reached the tape");
+    const [ws] = (await Tape.read(tapePath)).webSockets;
+    assert.equal(ws.open.url.startsWith("ws://"), true);
+    const sent = ws.frames.filter((frame) => frame.from === "client");
+    const received = ws.frames.filter((frame) => frame.from === "server");
+    assert.match(JSON.stringify(sent[0].data), /session\.update/);
+    assert.match(JSON.stringify(received.at(-1)!.data), /output_transcript\.delta/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("realtime --record needs a file path", async () => {
+  const memory = memoryContext({ env: { OPENAI_API_KEY: "k" } });
+  assert.equal(await runRealtimeCommand(["--record", "-"], memory.context), 2);
+  assert.match(memory.stderr.text, /--record takes the path of a tape file/);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runResponsesCommand } from "../../lib/cli/responses_command.ts";
 import { CLEAR_LINE } from "../../lib/cli/output.ts";
+import { Tape } from "../../lib/tape/mod.ts";
 import {
   type MockResponse,
   startMockResponsesServer,
@@ -491,4 +492,25 @@ Deno.test("the offline demo runs over WebSocket too", async () => {
   const types = (parseJsonLines(memory.stdout.text) as { type: string }[]).map((line) => line.type);
   assert.equal(types.filter((type) => type === "reconnecting").length, 2);
   assert.equal(types.at(-1), "completed");
+});
+
+Deno.test("responses --record writes the exchange to a tape, the API key replaced", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const key = "sk-record-test-0123456789";
+    const tapePath = `${dir}/turn.jsonl`;
+    const run = await runAgainst([REASONING_THEN_TEXT], ["--record", tapePath], {
+      env: { OPENAI_API_KEY: key },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const text = await Deno.readTextFile(tapePath);
+    assert.ok(!text.includes(key), "the key reached the tape");
+    const [exchange] = (await Tape.read(tapePath)).http;
+    assert.equal(exchange.request.method, "POST");
+    assert.match(exchange.request.url, /\/responses$/);
+    const body = exchange.chunks.map((chunk) => JSON.stringify(chunk.data)).join("");
+    assert.match(body, /response\.completed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

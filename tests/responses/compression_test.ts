@@ -33,6 +33,20 @@ Deno.test("compression auto compresses only bodies over the threshold", async ()
   assert.equal((server.requests[1].json as { input: unknown[] }).input.length, 1);
 });
 
+Deno.test("compression auto counts the threshold in UTF-8 bytes, not characters", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK, OK] });
+  const client = testClient(server.url, { compression: "auto", compressionThresholdBytes: 4096 });
+  // 1,500 characters: under the threshold as text, over it as UTF-8 (3 bytes each).
+  await client.stream({ model: "m", input: "€".repeat(1500) }).finalResponse();
+  await client.stream({ model: "m", input: "e".repeat(1500) }).finalResponse();
+  assert.deepEqual(server.requests.map((request) => request.contentEncoding), ["zstd", null]);
+  assert.equal(
+    (server.requests[0].json as { input: { content: { text: string }[] }[] }).input[0].content[0]
+      .text,
+    "€".repeat(1500),
+  );
+});
+
 Deno.test("compression fails to build when the caller already set Content-Encoding", async () => {
   await using server = await startMockResponsesServer({ responses: [OK] });
   const client = testClient(server.url, {

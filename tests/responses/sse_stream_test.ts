@@ -510,3 +510,45 @@ Deno.test("a ResponseStream cannot be iterated twice", async () => {
       "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
   });
 });
+
+Deno.test("with many streams open, reads are decoded in pieces without losing or splitting any event", async () => {
+  // 130 streams share the decode budget, so each decodes its reads 8 KiB at a time; each
+  // body (~30 KB, 2-, 3- and 4-byte characters) is written as one chunk.
+  const streams = 130;
+  const deltas = Array.from({ length: 300 }, (_, i) => `${i} é東🙂 `.repeat(1 + (i % 5)));
+  const body = encodeSseEvents([
+    createdEvent("resp-many"),
+    ...deltas.map((delta) => outputTextDeltaEvent(delta)),
+    completedEvent("resp-many"),
+  ]);
+  await using server = await startMockResponsesServer();
+  for (let i = 0; i < streams; i++) server.enqueue({ chunks: [body] });
+  const client = testClient(server.url);
+  const results = await Promise.all(
+    Array.from({ length: streams }, () => collect(client.stream({ model: "m", input: "x" }))),
+  );
+  for (const { events, error } of results) {
+    assert.equal(error, undefined);
+    const seen = events.flatMap((event) => event.type === "outputTextDelta" ? [event.delta] : []);
+    assert.deepEqual(seen, deltas);
+  }
+});
+
+Deno.test("a large read is decoded in pieces without losing or splitting any event", async () => {
+  // ~190 KB of deltas with 2-, 3- and 4-byte characters, written as one chunk: reads of it
+  // are larger than the client's decode piece, so events and characters cross pieces.
+  const deltas = Array.from({ length: 3000 }, (_, i) => `${i} é東🙂 `.repeat(1 + (i % 5)));
+  const body = encodeSseEvents([
+    createdEvent("resp-big"),
+    ...deltas.map((delta) => outputTextDeltaEvent(delta)),
+    completedEvent("resp-big"),
+  ]);
+  await using server = await startMockResponsesServer({ responses: [{ chunks: [body] }] });
+  const { events, error } = await collect(
+    testClient(server.url).stream({ model: "m", input: "x" }),
+  );
+  assert.equal(error, undefined);
+  const seen = events.flatMap((event) => event.type === "outputTextDelta" ? [event.delta] : []);
+  assert.deepEqual(seen, deltas);
+  assert.equal(events.at(-1)?.type, "completed");
+});

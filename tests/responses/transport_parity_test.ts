@@ -82,3 +82,35 @@ Deno.test("transport parity: a failed response fails the same way (after the sam
   assert.equal(overWs.error?.kind, overSse.error?.kind);
   assert.equal(overWs.error?.message, overSse.error?.message);
 });
+
+Deno.test("transport parity: a response cut off early is retried by the same loop, with the same events", async () => {
+  const cut = [createdEvent("resp-1"), outputTextDeltaEvent("par")];
+  const whole = [createdEvent("resp-2"), outputTextDeltaEvent("whole"), completedEvent("resp-2")];
+  await using server = await startMockResponsesServer({
+    responses: [{ events: cut, truncate: true }, { events: whole }],
+  });
+  server.websocket.enqueue({ responses: [[...cut, { close: { code: 1000 } }]] }, {
+    responses: [whole],
+  });
+  const options = { retry: { streamMaxRetries: 1 } };
+  await using sse = testClient(server.url, options);
+  await using ws = testClient(server.url, { ...options, transport: "websocket" });
+  const overSse = await collect(sse.stream({ model: "m", input: "x" }));
+  const overWs = await collect(ws.stream({ model: "m", input: "x" }));
+  assert.equal(overSse.error, undefined);
+  assert.equal(overWs.error, undefined);
+  // The retry's error names the transport's own way of ending; the rest is the same.
+  const comparable = (events: readonly ResponseEvent[]) =>
+    body(events).map((event) =>
+      event.type === "reconnecting" ? { ...event, error: event.error.kind } : event
+    );
+  assert.deepEqual(comparable(overWs.events), comparable(overSse.events));
+  assert.deepEqual(body(overSse.events).map((event) => event.type), [
+    "created",
+    "outputTextDelta",
+    "reconnecting",
+    "created",
+    "outputTextDelta",
+    "completed",
+  ]);
+});

@@ -438,3 +438,15 @@ Deno.test("a client asking an empty mock fails at once, after one request, namin
   );
   assert.equal(server.requests.length, 1);
 });
+
+Deno.test("a large body arrives whole in one stream, with its content-length", async () => {
+  await using server = await startMockResponsesServer();
+  const body = new Uint8Array(300_000).map((_, i) => i % 251);
+  // A view into a larger buffer: only the view is served.
+  const padded = new Uint8Array(body.length + 10);
+  padded.set(body, 5);
+  server.enqueue({ body: padded.subarray(5, 5 + body.length) });
+  const response = await post(server);
+  assert.equal(response.headers.get("content-length"), String(body.length));
+  assert.deepEqual(new Uint8Array(await response.arrayBuffer()), body);
+});

@@ -252,3 +252,35 @@ Deno.test("send after the close is a retryable stream error", async () => {
   assert.equal(error.kind, "stream");
   assert.equal(error.retryable, true);
 });
+
+Deno.test("subprotocols are offered joined by ', ', the chosen one is shown, bytes go out as binary", async () => {
+  let offered: string | null = null;
+  const received: (string | Uint8Array)[] = [];
+  const gotTwo = Promise.withResolvers<void>();
+  await using server = serve((request) => {
+    offered = request.headers.get("sec-websocket-protocol");
+    const { socket, response } = Deno.upgradeWebSocket(request, { protocol: "realtime" });
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => {
+      received.push(
+        typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer),
+      );
+      if (received.length === 2) gotTwo.resolve();
+    };
+    return response;
+  });
+  const connection = await connectWebSocket(wsUrl(server), { protocols: ["realtime", "extra"] });
+  assert.equal(offered, "realtime, extra");
+  assert.equal(connection.protocol, "realtime");
+  await connection.send("text");
+  await connection.send(new Uint8Array([0, 255]));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    gotTwo.promise,
+    new Promise((_, reject) => timer = setTimeout(reject, 5000, new Error("no frames"))),
+  ]).finally(() => clearTimeout(timer));
+  assert.deepEqual(received, ["text", new Uint8Array([0, 255])]);
+  // 1005 may not be sent: the close goes out without a code.
+  await connection.close(1005);
+  assert.equal(connection.isOpen, false);
+});

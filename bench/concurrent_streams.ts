@@ -1,0 +1,275 @@
+// Many concurrent streams, client process against a bare reader: `startMockResponsesServer`
+// runs in a child process of its own and serves S streams of E events each (the corpus of
+// bench/sse_compare.ts, cut to E events); each round starts one fresh client process per
+// reader, which opens all S streams at once and reads them to the end:
+//
+// - bare: fetch + decode + split lines + `JSON.parse` of every `data:` line;
+// - codexwire: one `ResponsesClient`, one `stream()` per request, every event validated.
+//
+// Each client process reports its events per second (all events over the wall time from
+// the first request to the last event) and its peak RSS (`VmHWM`). The readers alternate
+// which goes first each round; the medians of the per-round ratios are printed.
+//
+//   deno run -A bench/concurrent_streams.ts [--streams 1000] [--events 500] [--rounds 5]
+//                                           [--json]
+//
+// Targets: codexwire/bare events/s >= 0.85, codexwire/bare peak RSS <= 1.2.
+
+import { buildSseCorpus } from "./_sse_corpus.ts";
+import { countBaselineEvents } from "./_sse_contenders.ts";
+import { ResponsesClient } from "../mod.ts";
+import { startMockResponsesServer } from "../testing.ts";
+import { median, option } from "./_bench_util.ts";
+
+const NAMES = ["bare", "codexwire"] as const;
+type Name = typeof NAMES[number];
+
+/** What one client process reports. */
+interface ClientReport {
+  events: number;
+  ms: number;
+  eventsPerSecond: number;
+  peakRssBytes: number;
+}
+
+const SELF = new URL(import.meta.url).pathname;
+
+function corpusOf(events: number) {
+  // The corpus has four events besides its deltas.
+  return buildSseCorpus({ deltas: Math.max(events - 4, 0) });
+}
+
+// ---------------------------------------------------------------------------------------
+// Server process: prints its URL, then queues one batch of responses per "enqueue" line.
+
+async function serve(streams: number, events: number): Promise<void> {
+  const corpus = corpusOf(events);
+  await using server = await startMockResponsesServer();
+  const encoder = new TextEncoder();
+  await Deno.stdout.write(encoder.encode(`${server.url}\n`));
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  for (;;) {
+    const { done, value } = await lines.read();
+    if (done) return;
+    pending += value;
+    for (let at = pending.indexOf("\n"); at !== -1; at = pending.indexOf("\n")) {
+      pending = pending.slice(at + 1);
+      for (let i = 0; i < streams; i++) {
+        server.enqueue({ headers: { "content-type": "text/event-stream" }, body: corpus.bytes });
+      }
+      await Deno.stdout.write(encoder.encode("ok\n"));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Client process: all streams at once, then one JSON line on stdout.
+
+function peakRssBytes(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  return match === null ? Deno.memoryUsage().rss : Number(match[1]) * 1024;
+}
+
+async function readAll(name: Name, url: string, streams: number): Promise<number> {
+  if (name === "bare") {
+    const one = async () => {
+      const response = await fetch(`${url}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ model: "m", input: "x", stream: true }),
+      });
+      return await countBaselineEvents(response.body!);
+    };
+    const counts = await Promise.all(Array.from({ length: streams }, one));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+  const client = new ResponsesClient({ baseUrl: url });
+  const one = async () => {
+    let count = 0;
+    for await (const _event of client.stream({ model: "m", input: "x" })) count++;
+    return count;
+  };
+  const counts = await Promise.all(Array.from({ length: streams }, one));
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+async function client(name: Name, url: string, streams: number, events: number): Promise<void> {
+  const started = performance.now();
+  const seen = await readAll(name, url, streams);
+  const ms = performance.now() - started;
+  // codexwire also yields the one `rateLimits` event each response's headers stand for.
+  const expected = streams * (events + (name === "codexwire" ? 1 : 0));
+  if (seen !== expected) throw new Error(`${name} saw ${seen} events, expected ${expected}`);
+  const report: ClientReport = {
+    events: seen,
+    ms,
+    // Throughput counts the wire events only, the same for both readers.
+    eventsPerSecond: streams * events / (ms / 1000),
+    peakRssBytes: peakRssBytes(),
+  };
+  console.log(JSON.stringify(report));
+}
+
+// ---------------------------------------------------------------------------------------
+// Orchestrator.
+
+class LineReader {
+  #reader: ReadableStreamDefaultReader<string>;
+  #pending = "";
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+  async line(): Promise<string> {
+    for (;;) {
+      const at = this.#pending.indexOf("\n");
+      if (at !== -1) {
+        const line = this.#pending.slice(0, at);
+        this.#pending = this.#pending.slice(at + 1);
+        return line;
+      }
+      const { done, value } = await this.#reader.read();
+      if (done) throw new Error("the server process ended early");
+      this.#pending += value;
+    }
+  }
+  cancel(): Promise<void> {
+    return this.#reader.cancel();
+  }
+}
+
+async function runClient(
+  name: Name,
+  url: string,
+  streams: number,
+  events: number,
+): Promise<ClientReport> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      SELF,
+      "--role",
+      name,
+      "--url",
+      url,
+      "--streams",
+      String(streams),
+      "--events",
+      String(events),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`the ${name} client process failed`);
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+async function orchestrate(streams: number, events: number): Promise<void> {
+  const rounds = Number(option("rounds", "5"));
+  const json = Deno.args.includes("--json");
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      SELF,
+      "--role",
+      "server",
+      "--streams",
+      String(streams),
+      "--events",
+      String(
+        events,
+      ),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = new LineReader(server.stdout);
+  const commands = server.stdin.getWriter();
+  try {
+    const url = await lines.line();
+    const reports: Record<Name, ClientReport[]> = { bare: [], codexwire: [] };
+    const speed: number[] = [];
+    const rss: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
+      const got = {} as Record<Name, ClientReport>;
+      for (const name of order) {
+        await commands.write(new TextEncoder().encode("enqueue\n"));
+        if (await lines.line() !== "ok") throw new Error("the server process did not queue");
+        got[name] = await runClient(name, url, streams, events);
+        reports[name].push(got[name]);
+      }
+      speed.push(got.codexwire.eventsPerSecond / got.bare.eventsPerSecond);
+      rss.push(got.codexwire.peakRssBytes / got.bare.peakRssBytes);
+      if (!json) {
+        console.error(
+          `  round ${round + 1}/${rounds}: ` +
+            NAMES.map((name) =>
+              `${name} ${Math.round(got[name].eventsPerSecond).toLocaleString("en-US")} events/s ${
+                (got[name].peakRssBytes / 1e6).toFixed(0)
+              } MB`
+            ).join(", "),
+        );
+      }
+    }
+    const medianOf = (name: Name, key: "eventsPerSecond" | "peakRssBytes") =>
+      median(reports[name].map((report) => report[key]));
+    const result = {
+      bench: "concurrent_streams",
+      deno: Deno.version.deno,
+      streams,
+      eventsPerStream: events,
+      rounds,
+      eventsPerSecond: {
+        bare: medianOf("bare", "eventsPerSecond"),
+        codexwire: medianOf("codexwire", "eventsPerSecond"),
+      },
+      peakRssBytes: {
+        bare: medianOf("bare", "peakRssBytes"),
+        codexwire: medianOf("codexwire", "peakRssBytes"),
+      },
+      codexwireOverBareSpeed: median(speed),
+      codexwireOverBareRss: median(rss),
+    };
+    if (json) {
+      console.log(JSON.stringify(result));
+      return;
+    }
+    console.log(
+      `${streams} concurrent streams x ${events} events, one client process per reader and ` +
+        `round, medians of ${rounds} rounds`,
+    );
+    console.log("reader       events/s   peak RSS");
+    for (const name of NAMES) {
+      console.log(
+        `${name.padEnd(10)} ${
+          Math.round(result.eventsPerSecond[name]).toLocaleString("en-US").padStart(10)
+        }   ${(result.peakRssBytes[name] / 1e6).toFixed(0).padStart(5)} MB`,
+      );
+    }
+    console.log(
+      `codexwire/bare events/s ${result.codexwireOverBareSpeed.toFixed(2)}  (target >= 0.85)`,
+    );
+    console.log(
+      `codexwire/bare peak RSS ${result.codexwireOverBareRss.toFixed(2)}  (target <= 1.2)`,
+    );
+  } finally {
+    await commands.close().catch(() => {});
+    await lines.cancel().catch(() => {});
+    await server.status;
+  }
+}
+
+if (import.meta.main) {
+  const streams = Number(option("streams", "1000"));
+  const events = Number(option("events", "500"));
+  const role = option("role", "orchestrator");
+  if (role === "server") await serve(streams, events);
+  else if (role === "bare" || role === "codexwire") {
+    await client(role, option("url", ""), streams, events);
+  } else await orchestrate(streams, events);
+}

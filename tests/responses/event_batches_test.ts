@@ -1,0 +1,102 @@
+// flattenBatches hands out batched events one by one, in order, and passes an early exit
+// on to the source so that its `finally` runs.
+
+import assert from "node:assert/strict";
+import { flattenBatches } from "../../lib/responses/_event_batches.ts";
+import type { ResponseEvent } from "../../mod.ts";
+
+const delta = (text: string): ResponseEvent => ({ type: "outputTextDelta", delta: text });
+
+async function* batches(
+  list: readonly (readonly ResponseEvent[])[],
+  log: string[],
+): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+  try {
+    for (const batch of list) yield batch;
+    log.push("end");
+  } finally {
+    log.push("finally");
+  }
+}
+
+Deno.test("flattenBatches yields every event in order and skips empty batches", async () => {
+  const log: string[] = [];
+  const iterator = flattenBatches(batches([[], [delta("a"), delta("b")], [], [delta("c")]], log));
+  const seen: string[] = [];
+  for await (const event of { [Symbol.asyncIterator]: () => iterator }) {
+    seen.push((event as { delta: string }).delta);
+  }
+  assert.deepEqual(seen, ["a", "b", "c"]);
+  assert.deepEqual(log, ["end", "finally"]);
+});
+
+Deno.test("leaving the loop mid-batch returns the source, which runs its finally", async () => {
+  const log: string[] = [];
+  const iterator = flattenBatches(batches([[delta("a"), delta("b")], [delta("c")]], log));
+  for await (const _event of { [Symbol.asyncIterator]: () => iterator }) break;
+  assert.deepEqual(log, ["finally"]);
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+});
+
+Deno.test("calls to next() that overlap a pull settle in order", async () => {
+  const iterator = flattenBatches(batches([[delta("a"), delta("b")], [delta("c")]], []));
+  const results = await Promise.all([
+    iterator.next(),
+    iterator.next(),
+    iterator.next(),
+    iterator.next(),
+  ]);
+  assert.deepEqual(
+    results.map((result) => result.done ? "done" : (result.value as { delta: string }).delta),
+    ["a", "b", "c", "done"],
+  );
+});
+
+Deno.test("an error of the source rejects next() and throw() reaches the source", async () => {
+  async function* failing(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+    yield [delta("a")];
+    throw new Error("broken");
+  }
+  const iterator = flattenBatches(failing());
+  assert.equal((await iterator.next()).done, false);
+  await assert.rejects(iterator.next(), /broken/);
+
+  const log: string[] = [];
+  const second = flattenBatches(batches([[delta("a")], [delta("b")]], log));
+  await second.next();
+  await assert.rejects(second.throw!(new Error("stop")), /stop/);
+  assert.deepEqual(log, ["finally"]);
+});
+
+Deno.test("transform changes each batch before its events are handed out", async () => {
+  const iterator = flattenBatches(batches([[delta("a")], [delta("b"), delta("c")]], []), {
+    transform: (batch) => batch.length === 1 ? [] : [...batch, delta("!")],
+  });
+  const seen: string[] = [];
+  for await (const event of { [Symbol.asyncIterator]: () => iterator }) {
+    seen.push((event as { delta: string }).delta);
+  }
+  assert.deepEqual(seen, ["b", "c", "!"]);
+});
+
+Deno.test("cancel is called on an early exit and a pull it breaks ends as done", async () => {
+  const release = Promise.withResolvers<void>();
+  async function* waiting(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+    yield [delta("a")];
+    await release.promise;
+    throw new Error("aborted");
+  }
+  let cancelled = 0;
+  const iterator = flattenBatches(waiting(), {
+    cancel: () => {
+      cancelled++;
+      release.resolve();
+    },
+  });
+  await iterator.next();
+  const pending = iterator.next();
+  const returned = iterator.return!();
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.deepEqual(await returned, { done: true, value: undefined });
+  assert.equal(cancelled, 1);
+});
