@@ -81,9 +81,9 @@ ${commands}
 
 Options:
   -h, --help  Show this help
-  --version   Print the version
+  --version   Print the version (anywhere on the command line)
 
-Run "<COMMAND> --help" for a command's options.
+Run "codexwire help <COMMAND>" or "<COMMAND> --help" for a command's options.
 `;
 }
 
@@ -103,6 +103,17 @@ Run "<COMMAND> --help" for a command's options.
  * ```
  */
 export async function main(args: readonly string[], context: CliContext): Promise<number> {
+  // `--version` wins anywhere on the line (up to a `--`); no arguments at all is a request
+  // for help.
+  const endOfOptions = args.indexOf("--");
+  if ((endOfOptions === -1 ? args : args.slice(0, endOfOptions)).includes("--version")) {
+    await context.stdout.write(`codexwire ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (args.length === 0) {
+    await context.stdout.write(topLevelHelp());
+    return EXIT_OK;
+  }
   // Top-level options come before the command; the rest belongs to the command.
   const commandIndex = args.findIndex((arg) => !arg.startsWith("-"));
   const head = commandIndex === -1 ? args : args.slice(0, commandIndex);
@@ -131,12 +142,27 @@ export async function main(args: readonly string[], context: CliContext): Promis
       await context.stdout.write(topLevelHelp());
       return EXIT_OK;
     }
-    if (values.version === true) {
-      await context.stdout.write(`codexwire ${VERSION}\n`);
-      return EXIT_OK;
-    }
     if (commandIndex === -1) {
       throw new UsageError(`Missing COMMAND: choose one of ${Object.keys(COMMANDS).join(", ")}`);
+    }
+    if (name === "help" && !Object.hasOwn(COMMANDS, "help")) {
+      // `help` alone is the top-level help; `help COMMAND` is `COMMAND --help`.
+      if (rest.length === 0) {
+        await context.stdout.write(topLevelHelp());
+        return EXIT_OK;
+      }
+      if (rest.length > 1) {
+        throw new UsageError(`"help" takes one COMMAND, got ${rest.length}: write help ${rest[0]}`);
+      }
+      const target = Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+      if (target === undefined) {
+        throw new UsageError(
+          `Unknown command "${rest[0]}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
+        );
+      }
+      if (target.help === undefined) return await target.run(["--help"], context);
+      await context.stdout.write(await target.help());
+      return EXIT_OK;
     }
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (command === undefined) {

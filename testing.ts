@@ -37,7 +37,7 @@
  * assert.equal(response.status, 200);
  * assert.equal(response.headers.get("x-codex-turn-state"), "ts-1");
  * const text = await response.text();
- * assert.ok(text.includes('data: {"type":"response.output_text.delta","delta":"Hello"}\n\n'));
+ * assert.ok(text.includes('"type":"response.output_text.delta","item_id":"msg-1"'));
  *
  * assert.equal(server.requests.length, 1);
  * assert.equal(server.requests[0].path, "/v1/responses");

@@ -10,7 +10,7 @@ import { ReasoningHeaderTracker } from "../responses/reasoning_header.ts";
 import type { ResponseEvent, TokenUsage } from "../responses/response_event.ts";
 import { isSameModel } from "../responses/_same_model.ts";
 import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
-import { type OutputStream, type Palette, StatusLine } from "./output.ts";
+import { DEFAULT_COLUMNS, type OutputStream, type Palette, StatusLine } from "./output.ts";
 import type { ResponseRenderer } from "./response_renderer.ts";
 import { formatRateLimit, formatSeconds, formatTokenUsage } from "./usage_summary.ts";
 
@@ -35,11 +35,15 @@ export interface HumanRendererOptions {
 }
 
 /**
- * Shows a response to a person: the assistant's text streamed to stdout; on stderr the
- * current reasoning header (a status line redrawn in place on a terminal, plain lines
- * otherwise), `reconnecting n/max` lines, then token usage, rate limits and the server's
- * model when it differs from the one asked for. Errors are an `error:` line and, when
- * useful, a `hint:` line.
+ * Shows a response to a person: the assistant's text on stdout; on stderr the current
+ * reasoning header and each retry (a status line redrawn in place on a terminal, plain
+ * lines otherwise), then token usage, rate limits and the server's model when it differs
+ * from the one asked for. Errors are an `error:` line and, when useful, a `hint:` line.
+ *
+ * The answer appears once. On a terminal the text streams, and a retry erases the
+ * abandoned partial text (or, when it has scrolled away, says that it starts over). When
+ * stdout is not a terminal the text of each attempt is held back and written when the
+ * response ends, so a pipe or a file never holds an abandoned attempt.
  *
  * @example Usage
  * ```ts
@@ -75,6 +79,9 @@ export class HumanRenderer implements ResponseRenderer {
   // The state of the current attempt; a retry starts it over.
   #atLineStart = true;
   #wroteText = false;
+  // The text of this attempt: held back when stdout is not a terminal, kept for erasing
+  // when it is.
+  #attemptText = "";
   #newMessage = false;
   #items: ResponseItem[] = [];
   #usage: TokenUsage | null = null;
@@ -140,18 +147,22 @@ export class HumanRenderer implements ResponseRenderer {
         this.#rateLimits.set(event.snapshot.limitId, event.snapshot);
         break;
       case "reconnecting": {
-        await this.#endLines();
-        const restart = this.#wroteText ? " (the answer starts over)" : "";
-        await this.#stderr.write(
-          `${
-            this.#palette.yellow(
-              event.layer === "connection"
-                ? `reconnecting ${event.attempt} (waiting for network)`
-                : `reconnecting ${event.attempt}/${event.maxAttempts}`,
-            )
-          } in ${formatDelay(event.delayMs)}: ${event.error.message}${restart}\n`,
-        );
-        this.#wroteText = false;
+        await this.#status.clear();
+        await this.#abandonText();
+        const { yellow, dim } = this.#palette;
+        const counter = event.layer === "connection"
+          ? `reconnecting ${event.attempt} (waiting for network)`
+          : `reconnecting ${event.retry}/${event.maxRetries}`;
+        const layer = event.layer === "request"
+          ? ` ${dim(`(request layer, retry ${event.attempt}/${event.maxAttempts})`)}`
+          : event.layer === "stream"
+          ? ` ${dim(`(stream layer, retry ${event.attempt}/${event.maxAttempts})`)}`
+          : "";
+        const line = `${yellow(counter)} in ${
+          formatDelay(event.delayMs)
+        }${layer}: ${event.error.message}`;
+        if (this.#stderr.isTerminal) await this.#status.show(line);
+        else await this.#stderr.write(`${line}\n`);
         this.#newMessage = false;
         this.#items = [];
         this.#usage = null;
@@ -159,9 +170,10 @@ export class HumanRenderer implements ResponseRenderer {
         break;
       }
       case "transportFallback":
-        await this.#endLines();
+        // The response starts over on the other transport: the partial answer goes, too.
+        await this.#status.clear();
+        await this.#abandonText();
         await this.#stderr.write(`${this.#palette.yellow("warning:")} ${event.message}\n`);
-        this.#wroteText = false;
         this.#items = [];
         break;
     }
@@ -178,6 +190,7 @@ export class HumanRenderer implements ResponseRenderer {
       const text = assistantText(this.#items);
       if (text !== "") await this.#writeText(text);
     }
+    await this.#flushHeldText();
     await this.#endLines();
     const { dim } = this.#palette;
     const lines: string[] = [];
@@ -206,6 +219,9 @@ export class HumanRenderer implements ResponseRenderer {
    * @returns A promise that settles once it is written.
    */
   async fail(error: unknown): Promise<void> {
+    // The text so far is the answer's last attempt (an `incomplete` answer, or a failure
+    // after which nothing is retried): it is kept.
+    await this.#flushHeldText();
     await this.#endLines();
     const { red, dim } = this.#palette;
     if (error instanceof CodexWireError && error.kind === "aborted") {
@@ -231,9 +247,38 @@ export class HumanRenderer implements ResponseRenderer {
       text = (this.#atLineStart ? "\n" : "\n\n") + text;
     }
     if (text === "") return;
-    await this.#stdout.write(text);
+    this.#attemptText += text;
     this.#wroteText = true;
     this.#atLineStart = text.endsWith("\n");
+    if (this.#stdout.isTerminal) await this.#stdout.write(text);
+  }
+
+  async #flushHeldText(): Promise<void> {
+    if (this.#stdout.isTerminal || this.#attemptText === "") return;
+    const text = this.#attemptText;
+    this.#attemptText = "";
+    await this.#stdout.write(text);
+  }
+
+  // A retry starts the answer over: a pipe drops the held-back text; a terminal erases
+  // the rows it took, or, when they may have scrolled away, says that it starts over.
+  async #abandonText(): Promise<void> {
+    const text = this.#attemptText;
+    this.#attemptText = "";
+    const wrote = this.#wroteText;
+    this.#wroteText = false;
+    this.#atLineStart = true;
+    if (!this.#stdout.isTerminal || !wrote) return;
+    const columns = this.#stdout.columns?.() ?? DEFAULT_COLUMNS;
+    const rows = text.split("\n")
+      .reduce((sum, line) => sum + Math.max(1, Math.ceil([...line].length / columns)), 0);
+    if (rows <= MAX_ERASABLE_ROWS) {
+      await this.#stdout.write(`${rows > 1 ? `\x1b[${rows - 1}A` : ""}\r\x1b[J`);
+    } else {
+      await this.#stdout.write(
+        `\n${this.#palette.dim("(reconnecting: the answer above is abandoned and starts over)")}\n`,
+      );
+    }
   }
 
   async #showReasoning(header: string | undefined): Promise<void> {
@@ -260,6 +305,9 @@ export class HumanRenderer implements ResponseRenderer {
   }
 }
 
+// The rows of abandoned text a retry erases; more may have scrolled off the screen.
+const MAX_ERASABLE_ROWS = 20;
+
 function formatDelay(delayMs: number): string {
   if (delayMs < 1000) return `${Math.round(delayMs)} ms`;
   if (delayMs < 60_000) return `${(delayMs / 1000).toFixed(1)} s`;
@@ -278,7 +326,9 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
     case "idleTimeout":
       return "the server went silent; try again, or wait longer with --idle-timeout-ms";
     case "rateLimited":
-      return "wait a little and try again";
+      return error.retryAfterMs === undefined
+        ? "wait a little and try again"
+        : `wait ${formatDelay(error.retryAfterMs)}, as the server asked, and try again`;
     case "usageLimitReached":
       return error.resetsAt === undefined
         ? "wait until your usage limit resets"
@@ -291,7 +341,8 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
     case "invalidRequest":
       return "check --model and the reasoning flags (--reasoning-effort off for models without reasoning)";
     case "http":
-      return error.status === 404
+      // A 404, or a 2xx page that is not an event stream: the URL points elsewhere.
+      return error.status === 404 || (error.status !== undefined && error.status < 300)
         ? `check the base URL: requests go to ${baseUrl}/responses`
         : undefined;
     default:

@@ -10,6 +10,12 @@ export interface OutputStream {
   /** Whether this is an interactive terminal (live redraws and colors are allowed). */
   readonly isTerminal: boolean;
   /**
+   * The terminal's width in columns, when it is a terminal and the size is known.
+   *
+   * @returns The width, or `undefined`.
+   */
+  columns?(): number | undefined;
+  /**
    * Writes the text in full.
    *
    * @param text The text to write.
@@ -20,6 +26,60 @@ export interface OutputStream {
 
 /** Erases the current terminal line and returns the cursor to its start. */
 export const CLEAR_LINE: string = "\r\x1b[2K";
+
+/** The width assumed for a terminal whose size cannot be read. */
+export const DEFAULT_COLUMNS = 80;
+
+// deno-lint-ignore no-control-regex
+const ESCAPE_SEQUENCE_REGEXP = /\x1b\[[0-9;?]*[A-Za-z]/y;
+// deno-lint-ignore no-control-regex
+const ESCAPE_SEQUENCE_REGEXP_GLOBAL = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/**
+ * Cuts text to at most `width` visible characters, keeping escape sequences (colors)
+ * intact and ending with `…` when something was cut. A code point counts as one column.
+ *
+ * @param text One line of text, possibly with SGR escape sequences.
+ * @param width The most columns it may take.
+ * @returns The text, cut to fit.
+ *
+ * @example Usage
+ * ```ts
+ * import { fitToWidth } from "./output.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(fitToWidth("thinking: a long header", 12), "thinking: a…");
+ * assert.equal(fitToWidth("\x1b[1mbold\x1b[22m", 3), "\x1b[1mbo…\x1b[22m");
+ * assert.equal(fitToWidth("short", 12), "short");
+ * ```
+ */
+export function fitToWidth(text: string, width: number): string {
+  const visible = [...text.replace(ESCAPE_SEQUENCE_REGEXP_GLOBAL, "")].length;
+  if (visible <= width) return text;
+  let out = "";
+  let shown = 0;
+  let cut = false;
+  for (let i = 0; i < text.length;) {
+    ESCAPE_SEQUENCE_REGEXP.lastIndex = i;
+    const escape = ESCAPE_SEQUENCE_REGEXP.exec(text);
+    if (escape !== null) {
+      out += escape[0];
+      i += escape[0].length;
+      continue;
+    }
+    const char = String.fromCodePoint(text.codePointAt(i)!);
+    i += char.length;
+    if (cut) continue;
+    if (shown === width - 1) {
+      out += "…";
+      cut = true;
+      continue;
+    }
+    out += char;
+    shown++;
+  }
+  return out;
+}
 
 const ENCODER = new TextEncoder();
 
@@ -44,6 +104,15 @@ export function denoOutputStream(
   const isTerminal = file.isTerminal();
   return {
     isTerminal,
+    columns(): number | undefined {
+      if (!isTerminal) return undefined;
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        // No console attached after all (a closed terminal): the caller picks a default.
+        return undefined;
+      }
+    },
     async write(text: string): Promise<void> {
       let bytes = ENCODER.encode(text);
       while (bytes.byteLength > 0) {
@@ -186,14 +255,16 @@ export class StatusLine {
   }
 
   /**
-   * Replaces the status with this text (one line, no newline).
+   * Replaces the status with this text (one line, no newline), cut to the terminal's
+   * width so that it never wraps onto a line it cannot erase.
    *
    * @param text The status.
    * @returns A promise that settles once it is drawn.
    */
   async show(text: string): Promise<void> {
     if (!this.#stream.isTerminal) return;
-    await this.#stream.write(`${CLEAR_LINE}${text}`);
+    const columns = this.#stream.columns?.() ?? DEFAULT_COLUMNS;
+    await this.#stream.write(`${CLEAR_LINE}${fitToWidth(text, Math.max(columns - 1, 1))}`);
     this.#shown = true;
   }
 

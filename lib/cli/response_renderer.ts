@@ -47,6 +47,10 @@ export interface ErrorLine {
   status?: number;
   /** The delay the server asked for before a retry, in milliseconds. */
   retryAfterMs?: number;
+  /** The server's error `code`, when it sent one. */
+  code?: string;
+  /** The request field the server's error names, when it sent one. */
+  param?: string;
 }
 
 /**

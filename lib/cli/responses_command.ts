@@ -30,7 +30,10 @@ import {
   DEFAULT_MODEL,
   DEFAULT_REASONING_EFFORT,
   DEFAULT_REASONING_SUMMARY,
+  DEFAULT_RETRIES,
   DEFAULT_SCENARIO,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
   RESPONSES_OPTIONS,
   responsesHelp,
 } from "./responses_help.ts";
@@ -40,6 +43,8 @@ import { startOfflineServer } from "./offline_server.ts";
 export {
   DEFAULT_MODEL,
   DEFAULT_SCENARIO,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
   RESPONSES_OPTIONS,
   responsesHelp,
 } from "./responses_help.ts";
@@ -51,6 +56,7 @@ interface ResponsesSettings {
   request: ResponsesRequest;
   json: boolean;
   idleTimeoutMs: number;
+  retries: number;
   headersTimeoutMs: number;
   /** The tape to record the exchange to. */
   record: string | undefined;
@@ -164,6 +170,7 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
     ...(settings.compression === undefined ? {} : { compression: settings.compression }),
     idleTimeoutMs: settings.idleTimeoutMs,
     headersTimeoutMs: settings.headersTimeoutMs,
+    retry: { maxRetries: settings.retries },
   });
   try {
     for await (const event of client.stream(settings.request, { signal: context.signal })) {
@@ -221,6 +228,7 @@ async function resolveSettings(
     "--headers-timeout-ms",
     DEFAULT_HEADERS_TIMEOUT_MS,
   );
+  const retries = parseRetries(string("retries"));
   const reasoning = resolveReasoning(string("reasoning-effort"), string("reasoning-summary"));
   const model = nonEmpty(string("model"), "--model") ?? DEFAULT_MODEL;
   const instructions = string("instructions");
@@ -286,6 +294,7 @@ async function resolveSettings(
     json: values.json === true,
     idleTimeoutMs,
     headersTimeoutMs,
+    retries,
     record: resolveRecord(values.record as string | undefined),
     compression: compress,
     transport,
@@ -312,6 +321,8 @@ function resolveReasoning(
   effort: string | undefined,
   summary: string | undefined,
 ): ReasoningOptions | null {
+  checkChoice(effort, "--reasoning-effort", REASONING_EFFORTS);
+  checkChoice(summary, "--reasoning-summary", REASONING_SUMMARIES);
   if (effort === "off") {
     if (summary !== undefined) {
       throw new UsageError(
@@ -345,6 +356,22 @@ async function resolvePrompt(positionals: readonly string[], context: CliContext
     throw new UsageError("The prompt read from stdin is empty: pipe some text, or pass PROMPT");
   }
   return text;
+}
+
+function checkChoice(value: string | undefined, flag: string, allowed: readonly string[]): void {
+  if (value === undefined || allowed.includes(value)) return;
+  throw new UsageError(
+    `${flag} must be one of ${allowed.join(", ")}, got "${value}"`,
+  );
+}
+
+function parseRetries(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RETRIES;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) {
+    throw new UsageError(`--retries must be a whole number of 0 or more, got "${value}"`);
+  }
+  return number;
 }
 
 function parsePositiveInteger(value: string | undefined, flag: string, fallback: number): number {

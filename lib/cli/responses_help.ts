@@ -31,6 +31,22 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 export const DEFAULT_REASONING_EFFORT = "medium";
 /** The reasoning summary when `--reasoning-summary` is not given. */
 export const DEFAULT_REASONING_SUMMARY = "auto";
+/** The most retries in all when `--retries` is not given. */
+export const DEFAULT_RETRIES = 5;
+/** The values `--reasoning-effort` takes (`off` sends no reasoning settings). */
+export const REASONING_EFFORTS: readonly string[] = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "max",
+  "ultra",
+  "off",
+];
+/** The values `--reasoning-summary` takes (`none` asks for no summary). */
+export const REASONING_SUMMARIES: readonly string[] = ["auto", "concise", "detailed", "none"];
 
 /** The options of `responses`, in help order. */
 export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
@@ -53,7 +69,7 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     type: "string",
     valueName: "LEVEL",
     description:
-      "Reasoning effort: minimal, low, medium, high, …; off sends no reasoning settings, for models without reasoning",
+      "Reasoning effort: none, minimal, low, medium, high, xhigh, max, or ultra (sent as max, as Codex does); off sends no reasoning settings, for models without reasoning",
     defaultText: DEFAULT_REASONING_EFFORT,
   },
   {
@@ -125,6 +141,14 @@ export const RESPONSES_OPTIONS: readonly OptionSpec[] = [
     defaultText: String(DEFAULT_HEADERS_TIMEOUT_MS),
   },
   {
+    name: "retries",
+    type: "string",
+    valueName: "N",
+    description:
+      "The most retries in all, before an answer (a failed connection, a 5xx) and of a broken stream; 0 tries once",
+    defaultText: String(DEFAULT_RETRIES),
+  },
+  {
     name: "json",
     type: "boolean",
     description: "Print each event as one JSON object per line on stdout",
@@ -179,10 +203,13 @@ ChatGPT sign-in:
   ChatGPT-Account-ID header, and their bodies are zstd-compressed, as Codex does.
 
 Output:
-  By default the assistant's text streams to stdout; stderr shows the reasoning
-  header while the model thinks, "reconnecting n/max" on retries, a "warning:" line
-  when the server routes the request to another model (ignoring ASCII case), then
-  token usage, rate limits, and the server's model when it differs from --model.
+  By default the assistant's text goes to stdout, once: on a terminal it streams and
+  a retry erases the abandoned partial text; to a pipe or a file it is written when
+  the response ends. stderr shows the reasoning header while the model thinks, each
+  retry as "reconnecting n/max in <delay> (<layer> layer, retry i/m): <why>" (one status
+  line on a terminal), a "warning:" line when the server routes the request to
+  another model (ignoring ASCII case), then token usage, rate limits, and the
+  server's model when it differs from --model.
   With --json, stdout has one JSON object per event; a failure ends with
   {"type":"error","kind":...,"message":...}.
 

@@ -1,6 +1,6 @@
 /**
  * zstd for the Responses wire, as the `./zstd` entrypoint: Codex compresses `POST
- * /responses` bodies with zstd level 3 and `Content-Encoding: zstd` (spec §7).
+ * /responses` bodies with zstd level 3 and `Content-Encoding: zstd`.
  *
  * - {@linkcode ZstdCompressionStream} / {@linkcode ZstdDecompressionStream}: drop-in
  *   shapes of the web `CompressionStream` / `DecompressionStream`, with bounded memory.

@@ -12,7 +12,7 @@ export const SERVER_OVERLOADED_MESSAGE =
   "Selected model is at capacity. Please try a different model.";
 /** Codex's fallback for an `invalid_prompt` failure without a message. */
 export const INVALID_REQUEST_MESSAGE = "Invalid request.";
-/** Codex's fallback for a blank `cyber_policy` message (spec §12). */
+/** Codex's fallback for a blank `cyber_policy` message. */
 export const CYBER_POLICY_MESSAGE =
   "This request has been flagged for possible cybersecurity risk.";
 /** Our fallback for a blank `misalignment_policy_violation` message. */

@@ -11,7 +11,7 @@
 
 import { z } from "zod";
 
-/** `response.error` of a `response.failed` event (spec §1.8). */
+/** `response.error` of a `response.failed` event. */
 export const FAILED_RESPONSE_ERROR_SCHEMA = z.object({
   type: z.string().nullish(),
   code: z.string().nullish(),
@@ -20,7 +20,7 @@ export const FAILED_RESPONSE_ERROR_SCHEMA = z.object({
   resets_at: z.int().nullish(),
 });
 
-/** The JSON body of a 429 answer, as far as the usage-limit mapping reads it (spec §3.4). */
+/** The JSON body of a 429 answer, as far as the usage-limit mapping reads it. */
 export const USAGE_ERROR_BODY_SCHEMA = z.object({
   error: z.object({
     type: z.string().nullish(),
@@ -31,7 +31,7 @@ export const USAGE_ERROR_BODY_SCHEMA = z.object({
 
 const STATUS_SCHEMA = z.int().min(0).max(65_535);
 
-/** A WebSocket `{"type":"error", …}` frame (spec §2.6). */
+/** A WebSocket `{"type":"error", …}` frame. */
 export const WRAPPED_WEBSOCKET_ERROR_SCHEMA = z.object({
   type: z.string(),
   status: STATUS_SCHEMA.nullish(),

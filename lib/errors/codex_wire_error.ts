@@ -15,9 +15,13 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
  * - `usageLimitReached`: a 429 whose body says `usage_limit_reached`; carries `rateLimits`.
  * - `rateLimited`: any other 429 (not retried, as in Codex).
  * - `unauthorized`: a 401; check the API key.
- * - `http`: any other non-2xx answer (5xx are retried).
+ * - `http`: any other non-2xx answer (5xx are retried), or a 2xx answer that is not
+ *   an event stream, such as the HTML or JSON page of a wrong base URL (not retried).
  * - `stream`: the event stream broke: early end, bad bytes, `response.failed` of the
- *   generic kind, `response.incomplete`, an answer that is not an event stream.
+ *   generic kind, a `response.incomplete` that may not repeat.
+ * - `incomplete`: the response stopped early for a reason that would repeat
+ *   (`max_output_tokens`, `content_filter`; the reason is in `code`); not retried, and
+ *   `partialText` holds the answer so far when `finalResponse()` gathered it.
  * - `idleTimeout`: no event arrived within `idleTimeoutMs`.
  * - `headersTimeout`: the server took the request but sent no response headers within
  *   `headersTimeoutMs` (retried like a network failure).
@@ -43,6 +47,7 @@ export type CodexWireErrorKind =
   | "unauthorized"
   | "http"
   | "stream"
+  | "incomplete"
   | "idleTimeout"
   | "headersTimeout"
   | "network"
@@ -85,6 +90,14 @@ export interface CodexWireErrorOptions {
   resetsAt?: number;
   /** The promotion text of `x-codex-promo-message`, with a usage-limit error. */
   promoMessage?: string;
+  /** The server's error `code` (such as `context_length_exceeded`), when it sent one. */
+  code?: string;
+  /** The server's error `type` (such as `invalid_request_error`), when it sent one. */
+  type?: string;
+  /** The request field the server's error names (its `param`), when it sent one. */
+  param?: string;
+  /** The answer received before a response stopped early (kind `incomplete`). */
+  partialText?: string;
   /** The error that caused this one. */
   cause?: unknown;
 }
@@ -136,6 +149,14 @@ export class CodexWireError extends Error {
   readonly resetsAt?: number;
   /** The promotion text of `x-codex-promo-message`. */
   readonly promoMessage?: string;
+  /** The server's error `code` (such as `context_length_exceeded`), when it sent one. */
+  readonly code?: string;
+  /** The server's error `type` (such as `invalid_request_error`), when it sent one. */
+  readonly type?: string;
+  /** The request field the server's error names (its `param`), when it sent one. */
+  readonly param?: string;
+  /** The answer received before a response stopped early (kind `incomplete`). */
+  readonly partialText?: string;
 
   /**
    * Creates an error.
@@ -162,11 +183,16 @@ export class CodexWireError extends Error {
     if (options.planType !== undefined) this.planType = options.planType;
     if (options.resetsAt !== undefined) this.resetsAt = options.resetsAt;
     if (options.promoMessage !== undefined) this.promoMessage = options.promoMessage;
+    if (options.code !== undefined) this.code = options.code;
+    if (options.type !== undefined) this.type = options.type;
+    if (options.param !== undefined) this.param = options.param;
+    if (options.partialText !== undefined) this.partialText = options.partialText;
   }
 
   /**
-   * A plain object for logs and `--json` output: kind, message, retryable and the HTTP
-   * status when there was one.
+   * A plain object for logs and `--json` output: kind, message, retryable, and the HTTP
+   * status, the retry delay and the server's error `code` and `param` when there were
+   * ones.
    *
    * @returns The JSON form of this error.
    */
@@ -177,6 +203,8 @@ export class CodexWireError extends Error {
     retryable: boolean;
     status?: number;
     retryAfterMs?: number;
+    code?: string;
+    param?: string;
   } {
     return {
       type: "error",
@@ -185,6 +213,8 @@ export class CodexWireError extends Error {
       retryable: this.retryable,
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.code === undefined ? {} : { code: this.code }),
+      ...(this.param === undefined ? {} : { param: this.param }),
     };
   }
 }

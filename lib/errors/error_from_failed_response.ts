@@ -1,6 +1,5 @@
 /**
- * Errors for the terminal `response.failed` and `response.incomplete` events (spec §1.7,
- * §1.8, §12).
+ * Errors for the terminal `response.failed` and `response.incomplete` events.
  *
  * @module
  */
@@ -66,30 +65,42 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
     return new CodexWireError(RESPONSE_FAILED_MESSAGE, { kind: "stream", retryable: true });
   }
   const { code, message } = parsed.data;
+  // The server's own `code` and `type` travel with whatever kind the code maps to.
+  const server = {
+    ...(code == null ? {} : { code }),
+    ...(parsed.data.type == null ? {} : { type: parsed.data.type }),
+  };
   switch (code) {
     case "context_length_exceeded":
       return new CodexWireError(messageOr(message, CONTEXT_WINDOW_EXCEEDED_MESSAGE), {
         kind: "contextWindowExceeded",
+        ...server,
       });
     case "insufficient_quota":
-      return new CodexWireError(QUOTA_EXCEEDED_MESSAGE, { kind: "quotaExceeded" });
+      return new CodexWireError(QUOTA_EXCEEDED_MESSAGE, { kind: "quotaExceeded", ...server });
     case "usage_not_included":
       return new CodexWireError(messageOr(message, USAGE_NOT_INCLUDED_MESSAGE), {
         kind: "usageNotIncluded",
+        ...server,
       });
     case "invalid_prompt":
     case "bio_policy":
       return new CodexWireError(messageOr(message, INVALID_REQUEST_MESSAGE), {
         kind: "invalidRequest",
+        ...server,
       });
     case "server_is_overloaded":
     case "slow_down":
-      return new CodexWireError(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
+      return new CodexWireError(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded", ...server });
     case "cyber_policy":
-      return new CodexWireError(messageOr(message, CYBER_POLICY_MESSAGE), { kind: "cyberPolicy" });
+      return new CodexWireError(messageOr(message, CYBER_POLICY_MESSAGE), {
+        kind: "cyberPolicy",
+        ...server,
+      });
     case "misalignment_policy_violation":
       return new CodexWireError(messageOr(message, MISALIGNMENT_POLICY_MESSAGE), {
         kind: "misalignmentPolicyViolation",
+        ...server,
       });
     default: {
       const retryAfterMs = code === "rate_limit_exceeded" && message
@@ -98,16 +109,27 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
       return new CodexWireError(messageOr(message, RESPONSE_FAILED_MESSAGE), {
         kind: "stream",
         retryable: true,
+        ...server,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
   }
 }
 
+/** Reasons of `response.incomplete` that the same request would meet again. */
+const REPEATING_INCOMPLETE_REASONS: ReadonlyMap<string, string> = new Map([
+  ["max_output_tokens", "it reached the output token limit; ask for less, or allow more tokens"],
+  ["content_filter", "the content filter stopped it; rephrase the request"],
+]);
+
 /**
- * The error for a `response.incomplete` event: a retryable `stream` error
- * "Incomplete response returned, reason: <reason>", with the reason from
- * `incomplete_details.reason` (`unknown` when missing).
+ * The error for a `response.incomplete` event, by `incomplete_details.reason`:
+ *
+ * - `max_output_tokens` or `content_filter` (a reason the same request meets again): an
+ *   `incomplete` error, not retryable, whose `code` is the reason and whose message says
+ *   why it stopped, so that the partial answer is kept rather than asked for again.
+ * - any other reason (`unknown` when missing): a retryable `stream` error
+ *   "Incomplete response returned, reason: <reason>", as in Codex.
  *
  * @param response The `response` field of the `response.incomplete` event.
  * @returns The error to surface.
@@ -120,12 +142,24 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
  * const error = errorFromIncompleteResponse({
  *   incomplete_details: { reason: "max_output_tokens" },
  * });
- * assert.equal(error.message, "Incomplete response returned, reason: max_output_tokens");
- * assert.equal(error.retryable, true);
+ * assert.equal(error.kind, "incomplete");
+ * assert.equal(error.code, "max_output_tokens");
+ * assert.equal(error.retryable, false);
+ * assert.equal(
+ *   errorFromIncompleteResponse({ incomplete_details: { reason: "server_busy" } }).retryable,
+ *   true,
+ * );
  * ```
  */
 export function errorFromIncompleteResponse(response: unknown): CodexWireError {
   const reason = fieldOf(fieldOf(response, "incomplete_details"), "reason");
+  const why = typeof reason === "string" ? REPEATING_INCOMPLETE_REASONS.get(reason) : undefined;
+  if (why !== undefined) {
+    return new CodexWireError(`The response stopped early (${reason}): ${why}`, {
+      kind: "incomplete",
+      code: reason as string,
+    });
+  }
   return new CodexWireError(
     `Incomplete response returned, reason: ${typeof reason === "string" ? reason : "unknown"}`,
     { kind: "stream", retryable: true },

@@ -1,6 +1,5 @@
 /**
- * Errors for non-2xx HTTP answers and for WebSocket `error` frames that wrap one (spec
- * §2.6, §3.4, §10.3).
+ * Errors for non-2xx HTTP answers and for WebSocket `error` frames that wrap one.
  *
  * @module
  */
@@ -10,6 +9,7 @@ import { CodexWireError, type CodexWireErrorOptions } from "./codex_wire_error.t
 import { describeStatus } from "./_http_status_text.ts";
 import {
   CLOUDFLARE_BLOCKED_MESSAGE,
+  CONTEXT_WINDOW_EXCEEDED_MESSAGE,
   INVALID_REQUEST_MESSAGE,
   messageOr,
   MISALIGNMENT_POLICY_MESSAGE,
@@ -19,6 +19,9 @@ import {
   WEBSOCKET_CONNECTION_LIMIT_MESSAGE,
 } from "./_messages.ts";
 import { USAGE_ERROR_BODY_SCHEMA, WRAPPED_WEBSOCKET_ERROR_SCHEMA } from "./_wire_error_schemas.ts";
+import { parseRetryAfterMs } from "../transport/retry_after.ts";
+import { parseRetryDelayMs } from "./parse_retry_delay.ts";
+import { formatDelay } from "./_format_delay.ts";
 
 /** The longest body excerpt a message quotes, in characters. */
 const MAX_EXCERPT_LENGTH = 200;
@@ -45,20 +48,24 @@ export interface HttpErrorAnswer {
  * | answer | `kind` | retryable |
  * |---|---|---|
  * | 503, JSON body with `error.code` `server_is_overloaded` or `slow_down` | `serverOverloaded` | no |
+ * | 400, `error.code` `context_length_exceeded` | `contextWindowExceeded` | no |
  * | 400 or 403, `error.code` `misalignment_policy_violation` | `misalignmentPolicyViolation` | no |
  * | 400 | `invalidRequest` (message: the body's `error.message`, else the body text) | no |
  * | 401 | `unauthorized` | no |
  * | 429, `error.type` `usage_limit_reached` | `usageLimitReached` | no |
  * | 429, `error.type` `usage_not_included` | `usageNotIncluded` | no |
- * | any other 429 | `rateLimited` (Codex does not retry it) | no |
+ * | any other 429 | `rateLimited` (Codex does not retry it); `retryAfterMs` and the message give the delay the server asked for | no |
  * | 403 whose body names Cloudflare and "blocked" | `http`, with a hint about the network | no |
  * | 5xx (a 500 naming `server_is_overloaded` too) | `http` | yes |
  * | anything else | `http` | no |
  *
- * Every error carries `status`, `headers`, `body` and, when the server sent
+ * Every error carries `status`, `headers`, `body`, the body's `error.code`, `error.type`
+ * and `error.param` when present (as `code`, `type`, `param`) and, when the server sent
  * `x-request-id` (or `x-oai-request-id`), `requestId`; likewise `cfRay` from `cf-ray`,
  * `identityAuthorizationError` from `x-openai-authorization-error`, and
- * `identityErrorCode` from the `error.code` of the base64 JSON in `x-error-json`. A `usageLimitReached` error also
+ * `identityErrorCode` from the `error.code` of the base64 JSON in `x-error-json`. The
+ * delay of a 429 comes from `retry-after-ms` / `Retry-After`, else from a "try again
+ * in …" in the message. A `usageLimitReached` error also
  * carries `planType` and `resetsAt` from the body, `rateLimits` parsed from the headers
  * for the family named by `x-codex-active-limit` (default `codex`), and `promoMessage`
  * from `x-codex-promo-message`. Messages quote at most 200 characters of the server's
@@ -92,14 +99,30 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
   const json = parseJson(body);
   const error = fieldOf(json, "error");
   const code = stringFieldOf(error, "code");
+  const errorType = stringFieldOf(error, "type");
+  const param = stringFieldOf(error, "param");
   const serverMessage = stringFieldOf(error, "message");
-  const context = { status, headers, body, ...identityDetails(headers) };
+  const context = {
+    status,
+    headers,
+    body,
+    ...identityDetails(headers),
+    ...(code === undefined ? {} : { code }),
+    ...(errorType === undefined ? {} : { type: errorType }),
+    ...(param === undefined ? {} : { param }),
+  };
   const fail = (message: string, options: Omit<CodexWireErrorOptions, "status">) =>
     new CodexWireError(message, { ...context, ...options });
 
   // Only a 503 is "overloaded"; a 500 or 429 naming the same codes keeps its status's class.
   if (status === 503 && (code === "server_is_overloaded" || code === "slow_down")) {
     return fail(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
+  }
+  if (status === 400 && code === "context_length_exceeded") {
+    // How the API refuses an oversized input up front; `response.failed` says it the same way.
+    return fail(messageOr(serverMessage, CONTEXT_WINDOW_EXCEEDED_MESSAGE), {
+      kind: "contextWindowExceeded",
+    });
   }
   if ((status === 400 || status === 403) && code === "misalignment_policy_violation") {
     return fail(messageOr(serverMessage, MISALIGNMENT_POLICY_MESSAGE), {
@@ -137,7 +160,17 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
         kind: "usageNotIncluded",
       });
     }
-    return fail(failedMessage(status, serverMessage, body), { kind: "rateLimited" });
+    const retryAfterMs = parseRetryAfterMs(headers) ??
+      (serverMessage === undefined ? undefined : parseRetryDelayMs(serverMessage));
+    if (retryAfterMs === undefined) {
+      return fail(failedMessage(status, serverMessage, body), { kind: "rateLimited" });
+    }
+    return fail(
+      `${failedMessage(status, serverMessage, body)} (the server asks to wait ${
+        formatDelay(retryAfterMs)
+      })`,
+      { kind: "rateLimited", retryAfterMs },
+    );
   }
   return fail(failedMessage(status, serverMessage, body), {
     kind: "http",
@@ -146,8 +179,7 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
 }
 
 /**
- * Classifies a WebSocket frame `{"type":"error", "status": …, "error": {…}, "headers": {…}}`
- * (spec §2.6).
+ * Classifies a WebSocket frame `{"type":"error", "status": …, "error": {…}, "headers": {…}}`.
  *
  * - `error.code` `websocket_connection_limit_reached`, whatever the status: a retryable
  *   `stream` error without delay (reconnect and retry), with the server's message or

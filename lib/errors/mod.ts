@@ -1,8 +1,8 @@
 /**
  * Errors: the one {@linkcode CodexWireError} class and the pure classifiers that turn
- * what the server sent into it: `response.failed` / `response.incomplete` events (spec
- * §1.8), non-2xx HTTP answers (§10.3, §3.4), wrapped WebSocket error frames (§2.6), and
- * the "try again in …" delay of a rate-limit message.
+ * what the server sent into it: `response.failed` / `response.incomplete` events, non-2xx
+ * HTTP answers, wrapped WebSocket error frames, and the "try again in …" delay of a
+ * rate-limit message.
  *
  * @example Usage
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The retry delay a `rate_limit_exceeded` failure suggests in its message (spec §1.8).
+ * The retry delay a `rate_limit_exceeded` failure suggests in its message.
  *
  * @module
  */

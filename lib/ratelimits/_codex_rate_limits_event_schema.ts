@@ -1,5 +1,5 @@
 /**
- * The zod shape of the WebSocket `codex.rate_limits` event (spec §3.3). Private: the
+ * The zod shape of the WebSocket `codex.rate_limits` event. Private: the
  * public API exposes {@linkcode RateLimitSnapshot}, never a zod type.
  *
  * The shape follows the serde structs Codex deserializes into: unknown fields are

@@ -1,7 +1,7 @@
 /**
  * Rate limits: the {@linkcode RateLimitSnapshot} type, parsers for the `x-codex-*`
- * response headers (spec §3.1) and the WebSocket `codex.rate_limits` event (§3.3), and
- * the session merge rule (§3.5). Everything here is pure: no I/O.
+ * response headers and the WebSocket `codex.rate_limits` event, and
+ * the session merge rule. Everything here is pure: no I/O.
  *
  * @example Usage
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * A rate-limit snapshot from the WebSocket `codex.rate_limits` event (spec §3.3).
+ * A rate-limit snapshot from the WebSocket `codex.rate_limits` event.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Rate-limit snapshots from the `x-codex-*` response headers (spec §3.1).
+ * Rate-limit snapshots from the `x-codex-*` response headers.
  *
  * @module
  */

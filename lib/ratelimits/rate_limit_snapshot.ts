@@ -1,5 +1,5 @@
 /**
- * The rate-limit snapshot type and the session merge rule (spec §3.2, §3.5).
+ * The rate-limit snapshot type and the session merge rule.
  *
  * @module
  */
@@ -86,7 +86,7 @@ export function toPlanType(value: string): PlanType {
 }
 
 /**
- * Merges a new snapshot into the one a session holds (spec §3.5): the new one wins,
+ * Merges a new snapshot into the one a session holds: the new one wins,
  * except that a missing `limitId` becomes `codex` and missing `credits` and `planType`
  * are carried over from the previous snapshot.
  *

@@ -1,6 +1,6 @@
 /**
  * The events that a 2xx answer's headers stand for, emitted before any body event
- * (spec §1.5).
+ * .
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The reasoning summary's status header, as the Codex TUI shows it (spec §9).
+ * The reasoning summary's status header, as the Codex TUI shows it.
  *
  * @module
  */

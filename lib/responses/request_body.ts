@@ -1,10 +1,11 @@
 /**
- * The `POST /responses` body with Codex's fields and defaults (spec §1.2).
+ * The `POST /responses` body with Codex's fields and defaults.
  *
  * @module
  */
 
-import { type ResponseItem, serializeInputItem, userMessage } from "../schema/response_item.ts";
+import { type InputItem, serializeInputItem, userMessage } from "../schema/response_item.ts";
+import type { Tool } from "../schema/tool.ts";
 
 /** Reasoning settings. */
 export interface ReasoningOptions {
@@ -29,9 +30,9 @@ export interface ResponsesRequest {
   /** System instructions; omitted from the body when empty. */
   instructions?: string;
   /** The conversation: a user prompt, or items (history plus new input). */
-  input: string | readonly ResponseItem[];
+  input: string | readonly InputItem[];
   /** Tool specs in Responses format. @default {[]} */
-  tools?: readonly Record<string, unknown>[];
+  tools?: readonly Tool[];
   /** Whether the model may call tools in parallel. @default true */
   parallelToolCalls?: boolean;
   /**

@@ -1,5 +1,5 @@
 /**
- * zstd request-body compression (spec §7), with a way back for servers and proxies that
+ * zstd request-body compression, with a way back for servers and proxies that
  * cannot read it.
  *
  * @module

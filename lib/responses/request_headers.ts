@@ -1,5 +1,5 @@
 /**
- * Request headers of a Responses call and Codex's merge precedence (spec §1.3).
+ * Request headers of a Responses call and Codex's merge precedence.
  *
  * @module
  */

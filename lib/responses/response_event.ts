@@ -1,5 +1,5 @@
 /**
- * The normalised Responses event union, discriminated by `type` (spec §1.9).
+ * The normalised Responses event union, discriminated by `type`.
  *
  * @module
  */
@@ -217,6 +217,10 @@ export interface ReconnectingEvent {
   attempt: number;
   /** How many retries this layer allows (`Infinity` for unbounded connection retries). */
   maxAttempts: number;
+  /** Which retry of this response this is, both layers counted, from 1. */
+  retry: number;
+  /** The most retries this response may make in all (`RetryOptions.maxRetries`). */
+  maxRetries: number;
   /** How long the client waits before it, in milliseconds. */
   delayMs: number;
   /** What failed. */

@@ -143,13 +143,36 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * response that completed.
    *
    * @returns The response's id, text, items, usage and rate limits.
-   * @throws {CodexWireError} When the stream fails.
+   * @throws {CodexWireError} When the stream fails; an `incomplete` error carries the
+   * answer so far as `partialText`.
    */
   async finalResponse(): Promise<FinalResponse> {
     let items: ResponseItem[] = [];
     let deltas: string[] = [];
+    try {
+      return await this.#gather((doneItems, textDeltas) => {
+        items = doneItems;
+        deltas = textDeltas;
+      });
+    } catch (error) {
+      if (!(error instanceof CodexWireError) || error.kind !== "incomplete") throw error;
+      throw new CodexWireError(error.message, {
+        kind: "incomplete",
+        ...(error.code === undefined ? {} : { code: error.code }),
+        partialText: assistantText(items) ?? deltas.join(""),
+        cause: error,
+      });
+    }
+  }
+
+  async #gather(
+    progress: (items: ResponseItem[], deltas: string[]) => void,
+  ): Promise<FinalResponse> {
+    let items: ResponseItem[] = [];
+    let deltas: string[] = [];
     let serverModel: string | undefined;
     const rateLimits: Record<string, RateLimitSnapshot> = {};
+    progress(items, deltas);
     for await (const event of this) {
       switch (event.type) {
         // A new attempt, a switch to HTTP, or the server's own successor of a steered
@@ -159,6 +182,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
         case "steered":
           items = [];
           deltas = [];
+          progress(items, deltas);
           break;
         case "outputTextDelta":
           deltas.push(event.delta);

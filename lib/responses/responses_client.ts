@@ -85,7 +85,7 @@ export interface ResponsesClientOptions {
   compression?: RequestCompression;
   /** The smallest body `compression: "auto"` compresses, in bytes. @default 8192 */
   compressionThresholdBytes?: number;
-  /** Retry settings (spec §10). */
+  /** Retry settings. */
   retry?: RetryOptions;
   /**
    * How long to wait for each event (and for the whole of a body that is not an event
@@ -394,6 +394,8 @@ function windowId(threadId: string): string {
 }
 
 function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
+  const requestMaxRetries = Math.min(retry.requestMaxRetries ?? 4, MAX_RETRIES);
+  const streamMaxRetries = Math.min(retry.streamMaxRetries ?? 5, MAX_RETRIES);
   const connectionRetries = retry.connectionRetries ?? "bounded";
   if (connectionRetries !== "bounded" && connectionRetries !== "unbounded") {
     throw new RangeError(
@@ -406,8 +408,10 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
     connectionRetries,
     connectionBaseDelayMs: retry.connectionBaseDelayMs ?? 5_000,
     connectionMaxDelayMs: retry.connectionMaxDelayMs ?? 60_000,
-    requestMaxRetries: Math.min(retry.requestMaxRetries ?? 4, MAX_RETRIES),
-    streamMaxRetries: Math.min(retry.streamMaxRetries ?? 5, MAX_RETRIES),
+    requestMaxRetries,
+    streamMaxRetries,
+    // Without a budget, every layer may spend all its retries: the worst case in all.
+    maxRetries: retry.maxRetries ?? (requestMaxRetries + 1) * (streamMaxRetries + 1) - 1,
     baseDelayMs: retry.baseDelayMs ?? 200,
     honorRetryAfter: retry.honorRetryAfter ?? true,
     maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
@@ -417,6 +421,7 @@ function resolveRetry(retry: RetryOptions): Required<RetryOptions> {
     const name of [
       "requestMaxRetries",
       "streamMaxRetries",
+      "maxRetries",
       "baseDelayMs",
       "maxRetryAfterMs",
       "connectionBaseDelayMs",

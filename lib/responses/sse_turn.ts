@@ -18,12 +18,14 @@ import { headersTimeoutError, networkError } from "../transport/attempt_errors.t
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
 import { readWithin, startDeadline } from "../transport/timeout.ts";
+import { notAnEventStreamError, sniffBody } from "./_body_sniff.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import {
   type OpenedAttempt,
   reconnectingEvent,
+  type RetryBudget,
   type RetryOptions,
   runTurn,
   type TurnTransport,
@@ -92,13 +94,14 @@ export function streamSseTurn(
  * ```
  */
 export function sseTurnTransport(turn: SseTurn): TurnTransport {
-  return { open: () => openSseAttempt(turn) };
+  return { open: (_signal, budget) => openSseAttempt(turn, budget) };
 }
 
 // One attempt: the POST with its transport-level retries, the header events, then the
 // body, handed to the engine to read.
 async function* openSseAttempt(
   turn: SseTurn,
+  budget: RetryBudget,
 ): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined> {
   const { retry, signal, telemetry } = turn;
   let response: Response | undefined;
@@ -117,12 +120,24 @@ async function* openSseAttempt(
         retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
         retry.connectionMaxDelayMs,
       );
-      yield reconnectingEvent(telemetry, "connection", connectionRetry, Infinity, delayMs, outcome);
+      yield reconnectingEvent(
+        telemetry,
+        "connection",
+        connectionRetry,
+        Infinity,
+        delayMs,
+        outcome,
+        budget,
+      );
       await abortableSleep(delayMs, signal);
       continue;
     }
-    if (!isRequestRetryable(outcome) || attempt > retry.requestMaxRetries) throw outcome;
+    if (
+      !isRequestRetryable(outcome) || attempt > retry.requestMaxRetries ||
+      budget.used >= budget.max
+    ) throw outcome;
     const delayMs = retryDelayMs(turn, outcome, attempt);
+    budget.used++;
     yield reconnectingEvent(
       telemetry,
       "request",
@@ -130,6 +145,7 @@ async function* openSseAttempt(
       retry.requestMaxRetries,
       delayMs,
       outcome,
+      budget,
     );
     await abortableSleep(delayMs, signal);
   }
@@ -154,7 +170,7 @@ async function* openSseAttempt(
   };
 }
 
-// Transport-level retries (spec §10.1): every 5xx whatever its body (a 503 "overloaded"
+// Transport-level retries: every 5xx whatever its body (a 503 "overloaded"
 // too), and network failures; never 429 or other 4xx.
 function isRequestRetryable(error: CodexWireError): boolean {
   if (error.kind === "network" || error.kind === "headersTimeout") return true;
@@ -240,9 +256,8 @@ async function readText(response: Response, turn: SseTurn): Promise<string> {
 }
 
 const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
-const BODY_EXCERPT_CHARS = 2000;
 
-// The SSE body of a 2xx answer (spec §1.6), read one chunk at a time: `completed` ends
+// The SSE body of a 2xx answer, read one chunk at a time: `completed` ends
 // the stream at once; a `failed`/`incomplete` is remembered and raised at end of stream;
 // end without `completed` is a retryable stream error.
 //
@@ -255,6 +270,8 @@ class SseBody {
   #mapper: WireEventMapper;
   #remembered: CodexWireError | undefined;
   #completed = false;
+  // Reads made while sniffing the body, handed to `next()` before any new read.
+  #pending: ReadableStreamReadResult<Uint8Array>[] = [];
   // What is left of the last read: a read is decoded one piece at a time (pieceBytes()).
   #rest: Uint8Array | undefined;
   // Whether this body counts in `openBodies`.
@@ -271,28 +288,36 @@ class SseBody {
     return this.#completed;
   }
 
-  /** Checks the answer is an event stream and starts reading it. */
+  /**
+   * Starts reading the answer. One labelled with another content type is sniffed: a
+   * valid event stream under the wrong label still streams, while a page (HTML, JSON, a
+   * wrong base URL) fails at once, not retryable, since asking again gets the same page.
+   */
   async open(response: Response): Promise<void> {
-    const contentType = response.headers.get("content-type");
-    if (contentType !== null && !EVENT_STREAM_REGEXP.test(contentType)) {
-      const text = await readText(response, this.#turn);
-      throw new CodexWireError(
-        `Expected an event stream but the server answered ${response.status} with content-type "${contentType}"; check the base URL and any proxy in between: ${
-          text.slice(0, BODY_EXCERPT_CHARS)
-        }`,
-        {
-          kind: "stream",
-          retryable: true,
-          status: response.status,
-          headers: response.headers,
-          body: text,
-        },
-      );
-    }
     if (response.body === null) throw streamClosedError();
     this.#reader = response.body.getReader();
     this.#counted = true;
     openBodies++;
+    const contentType = response.headers.get("content-type");
+    if (contentType === null || EVENT_STREAM_REGEXP.test(contentType)) return;
+    // The sniff and the page are each read within one idle timeout in all, so a body that
+    // trickles a byte at a time cannot hold the turn.
+    const reader = (started: number) => () =>
+      readWithIdleTimeout(this.#reader!, this.#turn.idleTimeoutMs, started, this.#turn.signal);
+    const sniffed = await sniffBody(reader(performance.now()));
+    this.#pending = sniffed.reads;
+    if (!sniffed.eventStream) {
+      const { signal } = this.#turn;
+      const read = reader(performance.now());
+      throw await notAnEventStreamError(response, this.#turn.url, sniffed, async () => {
+        try {
+          return await read();
+        } catch (error) {
+          if (signal?.aborted) throw abortedError(signal);
+          throw error;
+        }
+      });
+    }
   }
 
   /**
@@ -309,7 +334,7 @@ class SseBody {
       while (out.length === 0) {
         const { done, value } = this.#rest !== undefined
           ? { done: false, value: this.#rest }
-          : await readWithIdleTimeout(
+          : this.#pending.shift() ?? await readWithIdleTimeout(
             this.#reader!,
             turn.idleTimeoutMs,
             waitStarted,

@@ -46,14 +46,27 @@ export interface TurnTransport {
    * serve and its fallback should take over at once.
    *
    * @param signal Cancels the attempt.
+   * @param budget The retries of the whole response so far and their limit; a request-layer
+   * retry counts against it too.
    * @returns The attempt.
    */
-  open(signal: AbortSignal | undefined): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined>;
+  open(
+    signal: AbortSignal | undefined,
+    budget: RetryBudget,
+  ): AsyncGenerator<ResponseEvent, OpenedAttempt, undefined>;
   /**
    * The transport that takes over when this one cannot serve, or has failed with a
    * retryable error after every stream retry; `switched` is called when it does.
    */
   readonly fallback?: { transport: TurnTransport; switched(): void };
+}
+
+/** The retries of one response in all, both layers counted, and their limit. */
+export interface RetryBudget {
+  /** The retries made so far. */
+  used: number;
+  /** The most there may be (`RetryOptions.maxRetries`). */
+  readonly max: number;
 }
 
 /** Retry settings: transport retries before headers arrive, and stream retries of a whole response. */
@@ -62,6 +75,13 @@ export interface RetryOptions {
   requestMaxRetries?: number;
   /** Retries of a whole response after a retryable failure. @default 5 */
   streamMaxRetries?: number;
+  /**
+   * The most retries of one response in all, both layers counted: a budget that ends
+   * the retrying before the layers' own limits do.
+   *
+   * @default {(requestMaxRetries + 1) * (streamMaxRetries + 1) - 1, every retry the layers allow}
+   */
+  maxRetries?: number;
   /** The delay before the first retry, doubled after each. @default 200 */
   baseDelayMs?: number;
   /** Wait as long as `retry-after-ms` / `Retry-After` ask, when present. @default true */
@@ -89,10 +109,12 @@ export interface RetryOptions {
 /** Options of {@linkcode runTurn}. */
 export interface RunTurnOptions {
   /** The stream retry settings, defaults applied. */
-  retry: Pick<
-    Required<RetryOptions>,
-    "streamMaxRetries" | "baseDelayMs" | "random" | "maxRetryAfterMs"
-  >;
+  retry:
+    & Pick<
+      Required<RetryOptions>,
+      "streamMaxRetries" | "baseDelayMs" | "random" | "maxRetryAfterMs"
+    >
+    & Pick<RetryOptions, "maxRetries">;
   /** Cancels everything. */
   signal?: AbortSignal;
   /**
@@ -168,11 +190,13 @@ export async function* runTurnBatches(
   options: RunTurnOptions,
 ): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
   const { retry, signal, telemetry, follow } = options;
+  // Retries made so far, both layers counted, against `retry.maxRetries`.
+  const budget: RetryBudget = { used: 0, max: retry.maxRetries ?? Infinity };
   let current = transport;
   for (let streamRetry = 0;; streamRetry++) {
     let failure: CodexWireError;
     try {
-      const opening = current.open(signal);
+      const opening = current.open(signal, budget);
       let step = await opening.next();
       for (; !step.done; step = await opening.next()) {
         yield follow === undefined ? [step.value] : withFollow([step.value], follow);
@@ -206,10 +230,12 @@ export async function* runTurnBatches(
         streamRetry = -1;
         continue;
       }
+      if (budget.used >= budget.max) throw failure;
     }
     const delayMs = failure.retryAfterMs !== undefined
       ? clampDelayMs(failure.retryAfterMs, retry.maxRetryAfterMs)
       : backoffDelayMs(streamRetry + 1, { baseDelayMs: retry.baseDelayMs, random: retry.random });
+    budget.used++;
     yield [reconnectingEvent(
       telemetry,
       "stream",
@@ -217,6 +243,7 @@ export async function* runTurnBatches(
       retry.streamMaxRetries,
       delayMs,
       failure,
+      budget,
     )];
     await abortableSleep(delayMs, signal);
   }
@@ -247,6 +274,8 @@ function withFollow(
  * @param maxAttempts How many the layer allows (`Infinity` for none).
  * @param delayMs The wait before it.
  * @param error What failed.
+ * @param budget The retries of the response in all (the event's `retry` and `maxRetries`);
+ * without it they are the layer's.
  * @returns The event.
  *
  * @example Usage
@@ -267,9 +296,12 @@ export function reconnectingEvent(
   maxAttempts: number,
   delayMs: number,
   error: CodexWireError,
+  budget?: RetryBudget,
 ): ResponseEvent {
   telemetry?.onRetry?.({ layer, attempt, maxAttempts, delayMs, error });
-  return { type: "reconnecting", layer, attempt, maxAttempts, delayMs, error };
+  const retry = budget?.used ?? attempt;
+  const maxRetries = budget?.max ?? maxAttempts;
+  return { type: "reconnecting", layer, attempt, maxAttempts, retry, maxRetries, delayMs, error };
 }
 
 function switchEvent(

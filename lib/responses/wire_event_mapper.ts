@@ -1,5 +1,5 @@
 /**
- * Maps parsed Responses wire events onto {@linkcode ResponseEvent}s (spec §1.6, §1.7),
+ * Maps parsed Responses wire events onto {@linkcode ResponseEvent}s,
  * tracking the in-stream server model. Shared by the SSE and WebSocket transports; it
  * does no I/O and decides nothing about when a stream ends.
  *
@@ -331,7 +331,7 @@ function nonBlank(value: unknown): string | undefined {
 /**
  * Finds the serving model in an event's `response.headers` (first) or top-level
  * `headers` object: `openai-model` or `x-openai-model`, any case; a string, or the first
- * element of an array. The `response.model` body field is deliberately not read (spec §5).
+ * element of an array. The `response.model` body field is deliberately not read.
  *
  * @param event The parsed wire event.
  * @returns The model slug, or `undefined`.

@@ -4,7 +4,22 @@
 
 import { z } from "zod";
 import { type FastCheck, fastCheckOf } from "./_fast_check.ts";
-import type { ResponseItem } from "./response_item.ts";
+import type {
+  CompactionItem,
+  CustomToolCallItem,
+  CustomToolCallOutputItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  ImageGenerationCallItem,
+  KnownResponseItem,
+  LocalShellCallItem,
+  MessageItem,
+  ReasoningItem,
+  ResponseItem,
+  ToolSearchCallItem,
+  UnknownResponseItem,
+  WebSearchCallItem,
+} from "./response_item.ts";
 import type {
   CustomToolCallInputDeltaWireEvent,
   OutputItemWireEvent,
@@ -23,7 +38,7 @@ import type {
 
 const contentPart = z.looseObject({ type: z.string() });
 
-const messageItem = z.looseObject({
+const messageItem: z.ZodType<MessageItem> = z.looseObject({
   type: z.literal("message"),
   role: z.string(),
   content: z.array(contentPart),
@@ -32,7 +47,7 @@ const messageItem = z.looseObject({
   end_turn: z.boolean().nullish(),
 });
 
-const reasoningItem = z.looseObject({
+const reasoningItem: z.ZodType<ReasoningItem> = z.looseObject({
   type: z.literal("reasoning"),
   id: z.string().nullish(),
   summary: z.array(contentPart),
@@ -40,7 +55,7 @@ const reasoningItem = z.looseObject({
   encrypted_content: z.string().nullable().optional(),
 });
 
-const functionCallItem = z.looseObject({
+const functionCallItem: z.ZodType<FunctionCallItem> = z.looseObject({
   type: z.literal("function_call"),
   id: z.string().nullish(),
   call_id: z.string(),
@@ -48,21 +63,92 @@ const functionCallItem = z.looseObject({
   arguments: z.string(),
 });
 
-const functionCallOutputItem = z.looseObject({
+const toolOutput = z.union([z.string(), z.array(contentPart)]);
+
+const functionCallOutputItem: z.ZodType<FunctionCallOutputItem> = z.looseObject({
   type: z.literal("function_call_output"),
   call_id: z.string(),
-  output: z.unknown(),
+  output: toolOutput,
 });
 
-const KNOWN_ITEM_SCHEMAS: ReadonlyMap<string, z.ZodType<ResponseItem>> = new Map<
-  string,
-  z.ZodType<ResponseItem>
->([
-  ["message", messageItem],
-  ["reasoning", reasoningItem],
-  ["function_call", functionCallItem],
-  ["function_call_output", functionCallOutputItem],
-]);
+const customToolCallItem: z.ZodType<CustomToolCallItem> = z.looseObject({
+  type: z.literal("custom_tool_call"),
+  id: z.string().nullish(),
+  status: z.string().nullish(),
+  call_id: z.string(),
+  name: z.string(),
+  input: z.string(),
+});
+
+const customToolCallOutputItem: z.ZodType<CustomToolCallOutputItem> = z.looseObject({
+  type: z.literal("custom_tool_call_output"),
+  call_id: z.string(),
+  output: toolOutput,
+});
+
+const localShellCallItem: z.ZodType<LocalShellCallItem> = z.looseObject({
+  type: z.literal("local_shell_call"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  status: z.string(),
+  action: z.looseObject({
+    type: z.string(),
+    command: z.array(z.string()).optional(),
+    timeout_ms: z.number().nullish(),
+    working_directory: z.string().nullish(),
+    env: z.record(z.string(), z.string()).nullish(),
+  }),
+});
+
+const webSearchCallItem: z.ZodType<WebSearchCallItem> = z.looseObject({
+  type: z.literal("web_search_call"),
+  id: z.string().nullish(),
+  status: z.string().nullish(),
+  action: z.looseObject({ type: z.string(), query: z.string().nullish() }).nullish(),
+});
+
+const toolSearchCallItem: z.ZodType<ToolSearchCallItem> = z.looseObject({
+  type: z.literal("tool_search_call"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  status: z.string().nullish(),
+});
+
+const imageGenerationCallItem: z.ZodType<ImageGenerationCallItem> = z.looseObject({
+  type: z.literal("image_generation_call"),
+  id: z.string().nullish(),
+  status: z.string().nullish(),
+  revised_prompt: z.string().nullish(),
+  result: z.string().nullish(),
+});
+
+const compactionItem: z.ZodType<CompactionItem> = z.looseObject({
+  type: z.literal("compaction"),
+  id: z.string().nullish(),
+  encrypted_content: z.string(),
+});
+
+// Keyed by every `KnownResponseItem` tag: a tag added to the union without a schema
+// here fails the type check.
+const KNOWN_ITEM_SCHEMAS_BY_TYPE: {
+  [T in KnownResponseItem["type"]]: z.ZodType<Extract<KnownResponseItem, { type: T }>>;
+} = {
+  message: messageItem,
+  reasoning: reasoningItem,
+  function_call: functionCallItem,
+  function_call_output: functionCallOutputItem,
+  custom_tool_call: customToolCallItem,
+  custom_tool_call_output: customToolCallOutputItem,
+  local_shell_call: localShellCallItem,
+  web_search_call: webSearchCallItem,
+  tool_search_call: toolSearchCallItem,
+  image_generation_call: imageGenerationCallItem,
+  compaction: compactionItem,
+};
+
+const KNOWN_ITEM_SCHEMAS: ReadonlyMap<string, z.ZodType<KnownResponseItem>> = new Map(
+  Object.entries(KNOWN_ITEM_SCHEMAS_BY_TYPE) as [string, z.ZodType<KnownResponseItem>][],
+);
 
 const otherItem = z.looseObject({ type: z.string(), id: z.string().nullish() });
 
@@ -70,9 +156,10 @@ const otherItem = z.looseObject({ type: z.string(), id: z.string().nullish() });
 // "other" item, as Codex's `#[serde(other)]` does.
 const responseItem: z.ZodType<ResponseItem> = otherItem.transform((value, ctx) => {
   const known = KNOWN_ITEM_SCHEMAS.get(value.type);
-  if (known === undefined) return value;
+  // The opaque `UnknownItemType` brand is a type-level marker only: the value is as sent.
+  if (known === undefined) return value as unknown as UnknownResponseItem;
   const result = known.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return result.data as ResponseItem;
   for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: "custom" });
   return z.NEVER;
 });

@@ -8,6 +8,27 @@
 
 import type { ResponseItem } from "./response_item.ts";
 
+/**
+ * Fields the API sends with every event. Optional: Codex's own test servers and older
+ * servers leave them out, and codexwire does not need them.
+ */
+export interface WireEventSequence {
+  /** The event's position in the stream, from 0. */
+  sequence_number?: number;
+}
+
+/** Where an item event belongs in the response's output. */
+export interface WireOutputPosition extends WireEventSequence {
+  /** The index of the item in the response's `output`. */
+  output_index?: number;
+}
+
+/** Where a delta belongs: its item, and the content (or summary) part within it. */
+export interface WireDeltaPosition extends WireOutputPosition {
+  /** The id of the item the delta belongs to. */
+  item_id?: string;
+}
+
 /** Token usage as the wire's `response.usage` writes it. */
 export interface WireUsage {
   /** Input tokens. */
@@ -28,7 +49,7 @@ export interface WireUsage {
 }
 
 /** `response.created`. */
-export interface ResponseCreatedWireEvent {
+export interface ResponseCreatedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.created";
   /** The response object (at least its `id` in practice). */
@@ -36,7 +57,7 @@ export interface ResponseCreatedWireEvent {
 }
 
 /** `response.output_item.added` / `response.output_item.done`. */
-export interface OutputItemWireEvent {
+export interface OutputItemWireEvent extends WireOutputPosition {
   /** The event type. */
   type: "response.output_item.added" | "response.output_item.done";
   /** The item. */
@@ -44,15 +65,17 @@ export interface OutputItemWireEvent {
 }
 
 /** `response.output_text.delta`. */
-export interface OutputTextDeltaWireEvent {
+export interface OutputTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.output_text.delta";
   /** The text added. */
   delta: string;
+  /** The index of the content part in the message. */
+  content_index?: number;
 }
 
 /** `response.reasoning_summary_text.delta`. */
-export interface ReasoningSummaryTextDeltaWireEvent {
+export interface ReasoningSummaryTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_summary_text.delta";
   /** The text added. */
@@ -62,15 +85,17 @@ export interface ReasoningSummaryTextDeltaWireEvent {
 }
 
 /** `response.reasoning_summary_part.added`. */
-export interface ReasoningSummaryPartAddedWireEvent {
+export interface ReasoningSummaryPartAddedWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_summary_part.added";
   /** The new part's index. */
   summary_index: number;
+  /** The new part, `{ type: "summary_text", text: "" }`. */
+  part?: { type: string; text?: string };
 }
 
 /** `response.reasoning_text.delta`. */
-export interface ReasoningTextDeltaWireEvent {
+export interface ReasoningTextDeltaWireEvent extends WireDeltaPosition {
   /** The event type. */
   type: "response.reasoning_text.delta";
   /** The text added. */
@@ -80,7 +105,7 @@ export interface ReasoningTextDeltaWireEvent {
 }
 
 /** `response.completed`. */
-export interface ResponseCompletedWireEvent {
+export interface ResponseCompletedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.completed";
   /** The finished response. */
@@ -95,7 +120,7 @@ export interface ResponseCompletedWireEvent {
 }
 
 /** `response.failed`. */
-export interface ResponseFailedWireEvent {
+export interface ResponseFailedWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.failed";
   /** The failed response, with its `error` (the event still fails the stream without it). */
@@ -103,7 +128,7 @@ export interface ResponseFailedWireEvent {
 }
 
 /** `response.incomplete`. */
-export interface ResponseIncompleteWireEvent {
+export interface ResponseIncompleteWireEvent extends WireEventSequence {
   /** The event type. */
   type: "response.incomplete";
   /** The response, with `incomplete_details.reason` (the event still fails the stream without it). */

@@ -53,8 +53,19 @@ export interface MockResponse {
    * `content-type: text/event-stream` unless a content type is set here.
    */
   headers?: HeadersInit;
-  /** Wire events (objects with a string `type`), written as SSE by `encodeSseEvents`. */
+  /**
+   * Wire events (objects with a string `type`), written as SSE by `encodeSseEvents`. Each
+   * event without a `sequence_number` gets its position in this list, as the API numbers
+   * its events (see `numberEvents`).
+   */
   events?: readonly object[];
+  /**
+   * Number the `events` that have no `sequence_number`. Set `false` to send them exactly
+   * as given.
+   *
+   * @default {true}
+   */
+  sequenceNumbers?: boolean;
   /**
    * A raw body; a string is sent as UTF-8. Bytes are sent as given, not copied: leave them
    * unchanged until the response is served. A large body is written in 64 KiB pieces.
@@ -136,7 +147,9 @@ export interface MockResponsesServer extends AsyncDisposable {
   readonly websocket: MockWebSocketScripts;
   /**
    * Appends responses to the queue; each `POST …/responses` takes the oldest one. When the
-   * queue is empty the server answers 500 with a JSON error that says so.
+   * queue is empty the server answers at once with a 400 that no client retries (and
+   * `x-should-retry: false`), whose JSON error says so: a test that asks once too often
+   * fails at once.
    *
    * @param responses The responses, in the order they are served.
    * @throws {TypeError} If a response mixes `events`, `body` and `chunks`, or has a body
@@ -334,10 +347,13 @@ class ScriptedResponsesServer implements MockResponsesServer {
     }
     const script = this.#queue.shift();
     if (script === undefined) {
+      // A 400 (and `x-should-retry: false` for the openai SDK): no client retries it, so a
+      // test that asks once too often fails at once instead of after every retry.
       return jsonError(
-        500,
+        400,
         "mock_queue_empty",
         `No scripted response is left for POST ${url.pathname} (request ${this.requests.length}): enqueue one more with server.enqueue()`,
+        { "x-should-retry": "false" },
       );
     }
     return respond(script, this.#closing.signal);
@@ -380,9 +396,10 @@ function toScript(response: MockResponse, index: number): Script {
       toPiece(chunk, `${where}, chunk ${chunkIndex}`)
     );
   } else {
-    const text = response.events === undefined
+    const events = response.events as readonly WireEventLike[] | undefined;
+    const text = events === undefined
       ? response.body
-      : encodeSseEvents(response.events as readonly WireEventLike[]);
+      : encodeSseEvents(response.sequenceNumbers === false ? events : numberEvents(events));
     const bytes = text === undefined ? new Uint8Array() : toBytes(text);
     pieces = split(bytes, response.chunkSize ?? bytes.byteLength).map((data) => ({
       data,
@@ -407,6 +424,36 @@ function toScript(response: MockResponse, index: number): Script {
     headers.set("content-type", "text/event-stream");
   }
   return { status, headers, pieces, keepOpen, truncate };
+}
+
+/**
+ * Gives each event without a `sequence_number` its index in the list (events that have
+ * one keep it), as the API numbers the events of a response from 0. Anything that is not
+ * an object with a string `type` is left for `encodeSseEvents` to refuse.
+ *
+ * @param events The events of one response.
+ * @returns New event objects where a number was added; the others as given.
+ *
+ * @example Usage
+ * ```ts
+ * import { numberEvents } from "./mock_responses_server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   numberEvents([{ type: "response.created" }, { type: "x", sequence_number: 7 }]),
+ *   [{ type: "response.created", sequence_number: 0 }, { type: "x", sequence_number: 7 }],
+ * );
+ * ```
+ */
+export function numberEvents<T extends { readonly type: string }>(
+  events: readonly T[],
+): (T & { sequence_number?: number })[] {
+  return events.map((event, index) =>
+    typeof event === "object" && event !== null && typeof event.type === "string" &&
+      !Object.hasOwn(event, "sequence_number")
+      ? { ...event, sequence_number: index }
+      : event
+  );
 }
 
 const DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;

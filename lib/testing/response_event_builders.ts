@@ -1,198 +1,87 @@
 /**
  * Builders for Responses wire events, for writing scripted SSE scenarios by hand.
  *
- * Each builder returns the plain JSON object the server sends (spec §1.7), mirroring the
- * `ev_*` helpers of Codex's `core/tests/common/responses.rs` (spec §11.1). Pass them to
- * {@linkcode encodeSseEvents} or to a mock server's `events`.
+ * Each builder returns the plain JSON object the server sends, typed with the library's
+ * wire event types, mirroring the `ev_*` helpers of Codex's test suite. Item events carry
+ * `output_index` and deltas `item_id`, `output_index` and `content_index` (or
+ * `summary_index`), as the API sends them, so that a scenario of added item, deltas, done
+ * item and `completed` also satisfies the official `openai` SDK's stream accumulator.
+ * Pass them to {@linkcode encodeSseEvents} or to a mock server's `events`.
  *
  * @module
  */
 
-/** A wire event as a plain JSON object with a `type`. */
-export interface WireEventJson extends Record<string, unknown> {
-  /** The wire event type, such as `"response.created"`. */
-  type: string;
-}
+import type {
+  ContentPart,
+  FunctionCallItem,
+  MessageItem,
+  MessagePhase,
+  ReasoningItem,
+  ResponseItem,
+} from "../schema/response_item.ts";
+import type {
+  OutputItemWireEvent,
+  OutputTextDeltaWireEvent,
+  ReasoningSummaryPartAddedWireEvent,
+  ReasoningSummaryTextDeltaWireEvent,
+  ReasoningTextDeltaWireEvent,
+  ResponseCompletedWireEvent,
+  ResponseCreatedWireEvent,
+  ResponseFailedWireEvent,
+  ResponseIncompleteWireEvent,
+  WireUsage,
+} from "../schema/wire_events.ts";
 
-/** An `output_text` content part of a message item. */
-export interface OutputTextPartJson extends Record<string, unknown> {
-  /** Always `"output_text"`. */
-  type: "output_text";
-  /** The text. */
-  text: string;
-}
+/** A `response.output_item.added` event carrying an item of type `T`. */
+export type OutputItemAddedWireEvent<T extends ResponseItem = ResponseItem> =
+  & OutputItemWireEvent
+  & { type: "response.output_item.added"; item: T };
 
-/** An assistant message item, as in `response.output_item.added` / `.done`. */
-export interface MessageItemJson extends Record<string, unknown> {
-  /** Always `"message"`. */
-  type: "message";
-  /** Always `"assistant"`. */
-  role: "assistant";
-  /** The item id. */
-  id: string;
-  /** One `output_text` part. */
-  content: OutputTextPartJson[];
-  /** The message phase (spec §9), present only when set. */
-  phase?: string;
-}
+/** A `response.output_item.done` event carrying an item of type `T`. */
+export type OutputItemDoneWireEvent<T extends ResponseItem = ResponseItem> =
+  & OutputItemWireEvent
+  & { type: "response.output_item.done"; item: T };
 
-/** A `summary_text` part of a reasoning item. */
-export interface SummaryTextPartJson extends Record<string, unknown> {
-  /** Always `"summary_text"`. */
-  type: "summary_text";
-  /** The summary text. */
-  text: string;
-}
-
-/** A `reasoning_text` part of a reasoning item's raw `content`. */
-export interface ReasoningTextPartJson extends Record<string, unknown> {
-  /** Always `"reasoning_text"`. */
-  type: "reasoning_text";
-  /** The raw reasoning text. */
-  text: string;
-}
-
-/** A reasoning item, as in `response.output_item.added` / `.done`. */
-export interface ReasoningItemJson extends Record<string, unknown> {
-  /** Always `"reasoning"`. */
-  type: "reasoning";
-  /** The item id. */
-  id: string;
-  /** The summary parts. */
-  summary: SummaryTextPartJson[];
-  /** The opaque, base64 reasoning state, when present. */
-  encrypted_content?: string;
-  /** The raw reasoning parts, when present. */
-  content?: ReasoningTextPartJson[];
-}
-
-/** A function call item, as in `response.output_item.done`. */
-export interface FunctionCallItemJson extends Record<string, unknown> {
-  /** Always `"function_call"`. */
-  type: "function_call";
-  /** The item id, present only when set. */
-  id?: string;
-  /** The call id that the tool output must echo. */
-  call_id: string;
-  /** The function name. */
-  name: string;
-  /** The arguments as a JSON string. */
-  arguments: string;
-}
-
-/** A `response.output_item.added` event. */
-export interface OutputItemAddedEventJson<
-  TItem extends Record<string, unknown> = Record<string, unknown>,
-> extends WireEventJson {
-  /** Always `"response.output_item.added"`. */
-  type: "response.output_item.added";
-  /** The output item. */
-  item: TItem;
-}
-
-/** A `response.output_item.done` event. */
-export interface OutputItemDoneEventJson<
-  TItem extends Record<string, unknown> = Record<string, unknown>,
-> extends WireEventJson {
-  /** Always `"response.output_item.done"`. */
-  type: "response.output_item.done";
-  /** The output item. */
-  item: TItem;
-}
-
-/** A `response.created` event. */
-export interface CreatedEventJson extends WireEventJson {
-  /** Always `"response.created"`. */
-  type: "response.created";
-  /** The response, with its id. */
-  response: { id: string };
-}
-
-/** A `response.output_text.delta` event. */
-export interface OutputTextDeltaEventJson extends WireEventJson {
-  /** Always `"response.output_text.delta"`. */
-  type: "response.output_text.delta";
-  /** The text piece. */
-  delta: string;
-}
-
-/** A `response.reasoning_summary_text.delta` event. */
-export interface ReasoningSummaryTextDeltaEventJson extends WireEventJson {
-  /** Always `"response.reasoning_summary_text.delta"`. */
-  type: "response.reasoning_summary_text.delta";
-  /** The summary text piece. */
-  delta: string;
-  /** Which summary part the piece belongs to. */
-  summary_index: number;
-}
-
-/** A `response.reasoning_summary_part.added` event. */
-export interface ReasoningSummaryPartAddedEventJson extends WireEventJson {
-  /** Always `"response.reasoning_summary_part.added"`. */
-  type: "response.reasoning_summary_part.added";
-  /** The index of the new summary part. */
-  summary_index: number;
-}
-
-/** A `response.reasoning_text.delta` event. */
-export interface ReasoningTextDeltaEventJson extends WireEventJson {
-  /** Always `"response.reasoning_text.delta"`. */
-  type: "response.reasoning_text.delta";
-  /** The raw reasoning text piece. */
-  delta: string;
-  /** Which content part the piece belongs to. */
-  content_index: number;
-}
-
-/** The `usage` object of `response.completed`. */
-export interface UsageJson extends Record<string, unknown> {
-  /** Input tokens. */
-  input_tokens: number;
-  /** Input token details. */
-  input_tokens_details: { cached_tokens: number };
-  /** Output tokens. */
-  output_tokens: number;
-  /** Output token details. */
-  output_tokens_details: { reasoning_tokens: number };
-  /** All tokens. */
-  total_tokens: number;
-}
-
-/** A `response.completed` event. */
-export interface CompletedEventJson extends WireEventJson {
-  /** Always `"response.completed"`. */
-  type: "response.completed";
-  /** The response id and its token usage (`null` when the builder was given `null`). */
-  response: { id: string; usage: UsageJson | null };
-}
-
-/** A `response.failed` event. */
-export interface FailedEventJson extends WireEventJson {
-  /** Always `"response.failed"`. */
-  type: "response.failed";
-  /** The response id and its error. */
-  response: { id: string; error: FailedEventError };
-}
-
-/** A `response.incomplete` event. */
-export interface IncompleteEventJson extends WireEventJson {
-  /** Always `"response.incomplete"`. */
-  type: "response.incomplete";
-  /** The response id and why it stopped. */
-  response: { id: string; incomplete_details: { reason: string } };
-}
-
-/** Options of {@linkcode assistantMessageEvent}. */
-export interface AssistantMessageEventOptions {
+/** Options every builder takes: the event's place in the stream. */
+export interface WireEventOptions {
   /**
-   * The message `phase` (spec §9), normally `"commentary"` or `"final_answer"` (any
-   * string is written as given); omitted from the item when not set, as legacy models do.
+   * Written as `sequence_number`. Left out when not set; the mock server numbers the
+   * events of each response that have none.
+   */
+  sequenceNumber?: number;
+}
+
+/** Options of the builders of item events: where the item sits in the output. */
+export interface OutputItemEventOptions extends WireEventOptions {
+  /**
+   * Written as `output_index`: the item's index in the response's `output`.
+   *
+   * @default {0}
+   */
+  outputIndex?: number;
+}
+
+/** Options of the builders of deltas: the item and part they belong to. */
+export interface DeltaEventOptions extends OutputItemEventOptions {
+  /**
+   * Written as `item_id`: the id of the item the delta belongs to.
+   *
+   * @default {"msg-1" for output text, "rs-1" for reasoning}
+   */
+  itemId?: string;
+}
+
+/** Options of {@linkcode assistantMessageEvent} and {@linkcode messageItemAddedEvent}. */
+export interface AssistantMessageEventOptions extends OutputItemEventOptions {
+  /**
+   * The message `phase`, normally `"commentary"` or `"final_answer"` (any string is
+   * written as given); omitted from the item when not set, as legacy models do.
    */
   phase?: string;
 }
 
 /** Options of {@linkcode reasoningItemEvent}. */
-export interface ReasoningItemEventOptions {
+export interface ReasoningItemEventOptions extends OutputItemEventOptions {
   /**
    * The item's `encrypted_content`, written as given (normally base64), or `null` to
    * leave the field out.
@@ -205,7 +94,7 @@ export interface ReasoningItemEventOptions {
 }
 
 /** Options of {@linkcode functionCallEvent}. */
-export interface FunctionCallEventOptions {
+export interface FunctionCallEventOptions extends OutputItemEventOptions {
   /**
    * The arguments as a JSON string, written as given.
    *
@@ -253,20 +142,23 @@ export interface CompletedEventUsage {
   totalTokens?: number;
 }
 
-/** The `error` object of a `response.failed` event (spec §1.8). */
-export interface FailedEventError extends Record<string, unknown> {
+/** The `error` object of a `response.failed` event. */
+export interface FailedEventError {
   /** The error code, such as `"rate_limit_exceeded"` or `"context_length_exceeded"`. */
   code: string;
   /** The error message. */
   message: string;
   /** The error type, written only when set. */
   type?: string;
+  /** Other fields, written as given. */
+  [key: string]: unknown;
 }
 
 /**
  * Builds `response.created`.
  *
  * @param id The response id.
+ * @param options The sequence number.
  * @returns `{"type":"response.created","response":{"id":…}}`.
  *
  * @example Usage
@@ -277,33 +169,53 @@ export interface FailedEventError extends Record<string, unknown> {
  * assert.deepEqual(createdEvent(), { type: "response.created", response: { id: "resp-1" } });
  * ```
  */
-export function createdEvent(id = "resp-1"): CreatedEventJson {
-  return { type: "response.created", response: { id } };
+export function createdEvent(
+  id = "resp-1",
+  options: WireEventOptions = {},
+): ResponseCreatedWireEvent & { response: { id: string } } {
+  return withSequence({ type: "response.created", response: { id } }, options);
 }
 
 /**
- * Builds `response.output_text.delta`.
+ * Builds `response.output_text.delta` for the first content part of a message.
  *
  * @param delta The text piece.
- * @returns `{"type":"response.output_text.delta","delta":…}`.
+ * @param options The message's item id (default `msg-1`), output index and content index.
+ * @returns The event, with `item_id`, `output_index` and `content_index`.
  *
  * @example Usage
  * ```ts
  * import { outputTextDeltaEvent } from "./response_event_builders.ts";
  * import assert from "node:assert/strict";
  *
- * assert.deepEqual(outputTextDeltaEvent("Hel"), { type: "response.output_text.delta", delta: "Hel" });
+ * assert.deepEqual(outputTextDeltaEvent("Hel"), {
+ *   type: "response.output_text.delta",
+ *   item_id: "msg-1",
+ *   output_index: 0,
+ *   content_index: 0,
+ *   delta: "Hel",
+ * });
  * ```
  */
-export function outputTextDeltaEvent(delta: string): OutputTextDeltaEventJson {
-  return { type: "response.output_text.delta", delta };
+export function outputTextDeltaEvent(
+  delta: string,
+  options: DeltaEventOptions & { contentIndex?: number } = {},
+): OutputTextDeltaWireEvent {
+  return withSequence({
+    type: "response.output_text.delta",
+    item_id: options.itemId ?? "msg-1",
+    output_index: options.outputIndex ?? 0,
+    content_index: options.contentIndex ?? 0,
+    delta,
+  }, options);
 }
 
 /**
  * Builds `response.output_item.added` for any item.
  *
  * @param item The output item, written as given.
- * @returns `{"type":"response.output_item.added","item":…}`.
+ * @param options The output index and sequence number.
+ * @returns `{"type":"response.output_item.added","output_index":…,"item":…}`.
  *
  * @example Usage
  * ```ts
@@ -313,42 +225,58 @@ export function outputTextDeltaEvent(delta: string): OutputTextDeltaEventJson {
  * const event = outputItemAddedEvent({ type: "web_search_call", id: "ws-1", status: "in_progress" });
  * assert.equal(event.type, "response.output_item.added");
  * assert.equal(event.item.id, "ws-1");
+ * assert.equal(event.output_index, 0);
  * ```
  */
-export function outputItemAddedEvent<TItem extends Record<string, unknown>>(
-  item: TItem,
-): OutputItemAddedEventJson<TItem> {
-  return { type: "response.output_item.added", item };
+export function outputItemAddedEvent<T extends ResponseItem>(
+  item: T | ({ type: string; [key: string]: unknown } & Record<string, unknown>),
+  options: OutputItemEventOptions = {},
+): OutputItemAddedWireEvent<T> {
+  return withSequence({
+    type: "response.output_item.added",
+    output_index: options.outputIndex ?? 0,
+    item: item as T,
+  }, options);
 }
 
 /**
  * Builds `response.output_item.done` for any item.
  *
  * @param item The output item, written as given.
- * @returns `{"type":"response.output_item.done","item":…}`.
+ * @param options The output index and sequence number.
+ * @returns `{"type":"response.output_item.done","output_index":…,"item":…}`.
  *
  * @example Usage
  * ```ts
  * import { outputItemDoneEvent } from "./response_event_builders.ts";
  * import assert from "node:assert/strict";
  *
- * const event = outputItemDoneEvent({ type: "custom_tool_call", call_id: "c-1", name: "x", input: "" });
+ * const event = outputItemDoneEvent({
+ *   type: "custom_tool_call", call_id: "c-1", name: "x", input: "",
+ * });
  * assert.equal(event.type, "response.output_item.done");
- * assert.equal(event.item.call_id, "c-1");
+ * assert.equal(event.item.type === "custom_tool_call" && event.item.call_id, "c-1");
  * ```
  */
-export function outputItemDoneEvent<TItem extends Record<string, unknown>>(
-  item: TItem,
-): OutputItemDoneEventJson<TItem> {
-  return { type: "response.output_item.done", item };
+export function outputItemDoneEvent<T extends ResponseItem>(
+  item: T | ({ type: string; [key: string]: unknown } & Record<string, unknown>),
+  options: OutputItemEventOptions = {},
+): OutputItemDoneWireEvent<T> {
+  return withSequence({
+    type: "response.output_item.done",
+    output_index: options.outputIndex ?? 0,
+    item: item as T,
+  }, options);
 }
 
 /**
  * Builds `response.output_item.added` for an assistant message (Codex's
- * `ev_message_item_added`).
+ * `ev_message_item_added`). Its one `output_text` part is where
+ * {@linkcode outputTextDeltaEvent}s add their text.
  *
  * @param id The message item id.
  * @param text The text of the message so far.
+ * @param options The output index and the optional `phase`.
  * @returns The event, with one `output_text` part.
  *
  * @example Usage
@@ -358,6 +286,7 @@ export function outputItemDoneEvent<TItem extends Record<string, unknown>>(
  *
  * assert.deepEqual(messageItemAddedEvent("msg-1"), {
  *   type: "response.output_item.added",
+ *   output_index: 0,
  *   item: {
  *     type: "message",
  *     role: "assistant",
@@ -370,8 +299,9 @@ export function outputItemDoneEvent<TItem extends Record<string, unknown>>(
 export function messageItemAddedEvent(
   id: string,
   text = "",
-): OutputItemAddedEventJson<MessageItemJson> {
-  return outputItemAddedEvent(messageItem(id, text, undefined));
+  options: AssistantMessageEventOptions = {},
+): OutputItemAddedWireEvent<MessageItem> {
+  return outputItemAddedEvent(messageItem(id, text, options.phase), options);
 }
 
 /**
@@ -380,7 +310,7 @@ export function messageItemAddedEvent(
  *
  * @param id The message item id.
  * @param text The full message text.
- * @param options The optional `phase`.
+ * @param options The output index and the optional `phase`.
  * @returns The event, with one `output_text` part and `phase` when set.
  *
  * @example Usage
@@ -390,6 +320,7 @@ export function messageItemAddedEvent(
  *
  * assert.deepEqual(assistantMessageEvent("msg-1", "Hello", { phase: "final_answer" }), {
  *   type: "response.output_item.done",
+ *   output_index: 0,
  *   item: {
  *     type: "message",
  *     role: "assistant",
@@ -404,8 +335,8 @@ export function assistantMessageEvent(
   id: string,
   text: string,
   options: AssistantMessageEventOptions = {},
-): OutputItemDoneEventJson<MessageItemJson> {
-  return outputItemDoneEvent(messageItem(id, text, options.phase));
+): OutputItemDoneWireEvent<MessageItem> {
+  return outputItemDoneEvent(messageItem(id, text, options.phase), options);
 }
 
 /**
@@ -414,6 +345,7 @@ export function assistantMessageEvent(
  *
  * @param id The reasoning item id.
  * @param summary Summary texts so far, written as `summary_text` parts.
+ * @param options The output index and sequence number.
  * @returns The event.
  *
  * @example Usage
@@ -423,6 +355,7 @@ export function assistantMessageEvent(
  *
  * assert.deepEqual(reasoningItemAddedEvent("rs-1"), {
  *   type: "response.output_item.added",
+ *   output_index: 0,
  *   item: { type: "reasoning", id: "rs-1", summary: [] },
  * });
  * ```
@@ -430,8 +363,10 @@ export function assistantMessageEvent(
 export function reasoningItemAddedEvent(
   id: string,
   summary: readonly string[] = [],
-): OutputItemAddedEventJson<ReasoningItemJson> {
-  return outputItemAddedEvent({ type: "reasoning", id, summary: summaryParts(summary) });
+  options: OutputItemEventOptions = {},
+): OutputItemAddedWireEvent<ReasoningItem> {
+  const item: ReasoningItem = { type: "reasoning", id, summary: summaryParts(summary) };
+  return outputItemAddedEvent(item, options);
 }
 
 /**
@@ -441,7 +376,7 @@ export function reasoningItemAddedEvent(
  *
  * @param id The reasoning item id.
  * @param summary Summary texts, written as `summary_text` parts.
- * @param options The encrypted content and raw content.
+ * @param options The encrypted content, raw content and output index.
  * @returns The event.
  *
  * @example Usage
@@ -463,19 +398,16 @@ export function reasoningItemEvent(
   id: string,
   summary: readonly string[],
   options: ReasoningItemEventOptions = {},
-): OutputItemDoneEventJson<ReasoningItemJson> {
-  const item: ReasoningItemJson = { type: "reasoning", id, summary: summaryParts(summary) };
+): OutputItemDoneWireEvent<ReasoningItem> {
+  const item: ReasoningItem = { type: "reasoning", id, summary: summaryParts(summary) };
   const encrypted = options.encryptedContent === undefined
     ? btoa(`encrypted:${id}`)
     : options.encryptedContent;
   if (encrypted !== null) item.encrypted_content = encrypted;
   if (options.content !== undefined) {
-    item.content = options.content.map((text): ReasoningTextPartJson => ({
-      type: "reasoning_text",
-      text,
-    }));
+    item.content = options.content.map((text): ContentPart => ({ type: "reasoning_text", text }));
   }
-  return outputItemDoneEvent(item);
+  return outputItemDoneEvent(item, options);
 }
 
 /**
@@ -483,6 +415,7 @@ export function reasoningItemEvent(
  *
  * @param delta The summary text piece.
  * @param summaryIndex Which summary part it belongs to.
+ * @param options The reasoning item's id (default `rs-1`) and output index.
  * @returns The event.
  *
  * @example Usage
@@ -492,22 +425,33 @@ export function reasoningItemEvent(
  *
  * assert.deepEqual(reasoningSummaryTextDeltaEvent("**Plan**"), {
  *   type: "response.reasoning_summary_text.delta",
- *   delta: "**Plan**",
+ *   item_id: "rs-1",
+ *   output_index: 0,
  *   summary_index: 0,
+ *   delta: "**Plan**",
  * });
  * ```
  */
 export function reasoningSummaryTextDeltaEvent(
   delta: string,
   summaryIndex = 0,
-): ReasoningSummaryTextDeltaEventJson {
-  return { type: "response.reasoning_summary_text.delta", delta, summary_index: summaryIndex };
+  options: DeltaEventOptions = {},
+): ReasoningSummaryTextDeltaWireEvent {
+  return withSequence({
+    type: "response.reasoning_summary_text.delta",
+    item_id: options.itemId ?? "rs-1",
+    output_index: options.outputIndex ?? 0,
+    summary_index: summaryIndex,
+    delta,
+  }, options);
 }
 
 /**
- * Builds `response.reasoning_summary_part.added` (a section break).
+ * Builds `response.reasoning_summary_part.added` (a section break), with its empty
+ * `summary_text` part.
  *
  * @param summaryIndex The index of the new summary part.
+ * @param options The reasoning item's id (default `rs-1`) and output index.
  * @returns The event.
  *
  * @example Usage
@@ -517,14 +461,24 @@ export function reasoningSummaryTextDeltaEvent(
  *
  * assert.deepEqual(reasoningSummaryPartAddedEvent(1), {
  *   type: "response.reasoning_summary_part.added",
+ *   item_id: "rs-1",
+ *   output_index: 0,
  *   summary_index: 1,
+ *   part: { type: "summary_text", text: "" },
  * });
  * ```
  */
 export function reasoningSummaryPartAddedEvent(
   summaryIndex: number,
-): ReasoningSummaryPartAddedEventJson {
-  return { type: "response.reasoning_summary_part.added", summary_index: summaryIndex };
+  options: DeltaEventOptions = {},
+): ReasoningSummaryPartAddedWireEvent {
+  return withSequence({
+    type: "response.reasoning_summary_part.added",
+    item_id: options.itemId ?? "rs-1",
+    output_index: options.outputIndex ?? 0,
+    summary_index: summaryIndex,
+    part: { type: "summary_text", text: "" },
+  }, options);
 }
 
 /**
@@ -532,6 +486,7 @@ export function reasoningSummaryPartAddedEvent(
  *
  * @param delta The raw reasoning text piece.
  * @param contentIndex Which content part it belongs to.
+ * @param options The reasoning item's id (default `rs-1`) and output index.
  * @returns The event.
  *
  * @example Usage
@@ -541,16 +496,25 @@ export function reasoningSummaryPartAddedEvent(
  *
  * assert.deepEqual(reasoningTextDeltaEvent("raw cot"), {
  *   type: "response.reasoning_text.delta",
- *   delta: "raw cot",
+ *   item_id: "rs-1",
+ *   output_index: 0,
  *   content_index: 0,
+ *   delta: "raw cot",
  * });
  * ```
  */
 export function reasoningTextDeltaEvent(
   delta: string,
   contentIndex = 0,
-): ReasoningTextDeltaEventJson {
-  return { type: "response.reasoning_text.delta", delta, content_index: contentIndex };
+  options: DeltaEventOptions = {},
+): ReasoningTextDeltaWireEvent {
+  return withSequence({
+    type: "response.reasoning_text.delta",
+    item_id: options.itemId ?? "rs-1",
+    output_index: options.outputIndex ?? 0,
+    content_index: contentIndex,
+    delta,
+  }, options);
 }
 
 /**
@@ -558,7 +522,7 @@ export function reasoningTextDeltaEvent(
  *
  * @param callId The call id.
  * @param name The function name.
- * @param options The arguments JSON string and an optional item id.
+ * @param options The arguments JSON string, an optional item id and the output index.
  * @returns The event.
  *
  * @example Usage
@@ -568,6 +532,7 @@ export function reasoningTextDeltaEvent(
  *
  * assert.deepEqual(functionCallEvent("call-1", "shell", { arguments: '{"command":["ls"]}' }), {
  *   type: "response.output_item.done",
+ *   output_index: 0,
  *   item: {
  *     type: "function_call",
  *     call_id: "call-1",
@@ -581,15 +546,15 @@ export function functionCallEvent(
   callId: string,
   name: string,
   options: FunctionCallEventOptions = {},
-): OutputItemDoneEventJson<FunctionCallItemJson> {
-  const item: FunctionCallItemJson = {
+): OutputItemDoneWireEvent<FunctionCallItem> {
+  const item: FunctionCallItem = {
     type: "function_call",
     ...(options.id === undefined ? {} : { id: options.id }),
     call_id: callId,
     name,
     arguments: options.arguments ?? "{}",
   };
-  return outputItemDoneEvent(item);
+  return outputItemDoneEvent(item, options);
 }
 
 /**
@@ -598,6 +563,7 @@ export function functionCallEvent(
  *
  * @param id The response id.
  * @param usage The token counts, or `null` for `"usage": null`.
+ * @param options The sequence number.
  * @returns The event.
  *
  * @example Usage
@@ -626,8 +592,12 @@ export function functionCallEvent(
 export function completedEvent(
   id = "resp-1",
   usage: CompletedEventUsage | null = {},
-): CompletedEventJson {
-  return { type: "response.completed", response: { id, usage: usageJson(usage) } };
+  options: WireEventOptions = {},
+): ResponseCompletedWireEvent & { response: { usage: WireUsage | null } } {
+  return withSequence(
+    { type: "response.completed", response: { id, usage: usageJson(usage) } },
+    options,
+  );
 }
 
 /**
@@ -649,7 +619,10 @@ export function completedEvent(
  * assert.equal(event.response.usage?.total_tokens, 1000);
  * ```
  */
-export function completedEventWithTokens(id: string, totalTokens: number): CompletedEventJson {
+export function completedEventWithTokens(
+  id: string,
+  totalTokens: number,
+): ResponseCompletedWireEvent & { response: { usage: WireUsage | null } } {
   return completedEvent(id, { inputTokens: totalTokens, totalTokens });
 }
 
@@ -658,6 +631,7 @@ export function completedEventWithTokens(id: string, totalTokens: number): Compl
  *
  * @param id The response id.
  * @param error The error `code` and `message` (and optional `type`).
+ * @param options The sequence number.
  * @returns `{"type":"response.failed","response":{"id":…,"error":{"code":…,"message":…}}}`.
  *
  * @example Usage
@@ -677,8 +651,12 @@ export function completedEventWithTokens(id: string, totalTokens: number): Compl
  * );
  * ```
  */
-export function failedEvent(id: string, error: FailedEventError): FailedEventJson {
-  return { type: "response.failed", response: { id, error: { ...error } } };
+export function failedEvent(
+  id: string,
+  error: FailedEventError,
+  options: WireEventOptions = {},
+): ResponseFailedWireEvent & { response: { id: string; error: FailedEventError } } {
+  return withSequence({ type: "response.failed", response: { id, error: { ...error } } }, options);
 }
 
 /**
@@ -686,6 +664,7 @@ export function failedEvent(id: string, error: FailedEventError): FailedEventJso
  *
  * @param id The response id.
  * @param reason Written as `incomplete_details.reason`, such as `"max_output_tokens"`.
+ * @param options The sequence number.
  * @returns The event.
  *
  * @example Usage
@@ -699,26 +678,42 @@ export function failedEvent(id: string, error: FailedEventError): FailedEventJso
  * });
  * ```
  */
-export function incompleteEvent(id: string, reason: string): IncompleteEventJson {
-  return { type: "response.incomplete", response: { id, incomplete_details: { reason } } };
+export function incompleteEvent(
+  id: string,
+  reason: string,
+  options: WireEventOptions = {},
+): ResponseIncompleteWireEvent & {
+  response: { id: string; incomplete_details: { reason: string } };
+} {
+  return withSequence(
+    { type: "response.incomplete", response: { id, incomplete_details: { reason } } },
+    options,
+  );
 }
 
-function messageItem(id: string, text: string, phase: string | undefined): MessageItemJson {
-  const item: MessageItemJson = {
+function withSequence<T extends object>(event: T, options: WireEventOptions): T {
+  return options.sequenceNumber === undefined
+    ? event
+    : { ...event, sequence_number: options.sequenceNumber };
+}
+
+function messageItem(id: string, text: string, phase: string | undefined): MessageItem {
+  const item: MessageItem = {
     type: "message",
     role: "assistant",
     id,
     content: [{ type: "output_text", text }],
   };
-  if (phase !== undefined) item.phase = phase;
+  // Any string is written as given, so tests can send phases the library does not know.
+  if (phase !== undefined) item.phase = phase as MessagePhase;
   return item;
 }
 
-function summaryParts(summary: readonly string[]): SummaryTextPartJson[] {
-  return summary.map((text): SummaryTextPartJson => ({ type: "summary_text", text }));
+function summaryParts(summary: readonly string[]): ContentPart[] {
+  return summary.map((text): ContentPart => ({ type: "summary_text", text }));
 }
 
-function usageJson(usage: CompletedEventUsage | null): UsageJson | null {
+function usageJson(usage: CompletedEventUsage | null): WireUsage | null {
   if (usage === null) return null;
   const inputTokens = usage.inputTokens ?? 0;
   const outputTokens = usage.outputTokens ?? 0;

@@ -1,21 +1,26 @@
 /**
  * Server-sent event bodies for scripted responses, written the way Codex's test
- * helpers write them (spec §11.1).
+ * helpers write them.
  *
  * @module
  */
 
-/**
- * A wire event as a plain JSON object: anything with a string `type`.
- *
- * The builders of `response_event_builders.ts` return objects of this shape.
- */
-export interface WireEventLike {
+import type { ResponsesWireEvent } from "../schema/wire_events.ts";
+
+/** A wire event as a plain JSON object with a string `type` and any other fields. */
+export interface JsonWireEvent {
   /** The wire event type, such as `"response.created"`; used as the SSE `event:` name. */
   readonly type: string;
   /** Any other field of the event, written into the `data:` line as JSON. */
   readonly [key: string]: unknown;
 }
+
+/**
+ * What the encoders and the mock servers take as an event: a typed Responses wire event
+ * (what the builders of `response_event_builders.ts` return), or any plain JSON object
+ * with a string `type`.
+ */
+export type WireEventLike = ResponsesWireEvent | JsonWireEvent;
 
 /**
  * Encodes one wire event as an SSE block: `event: <type>\ndata: <json>\n\n`.
@@ -40,7 +45,7 @@ export interface WireEventLike {
  * assert.equal(encodeSseEvent({ type: "response.in_progress" }), "event: response.in_progress\n\n");
  * ```
  */
-export function encodeSseEvent(event: WireEventLike): string {
+export function encodeSseEvent(event: WireEventLike | { readonly type: string }): string {
   const type = eventTypeOf(event);
   const json = JSON.stringify(event);
   // Compare the serialised form, not the keys: a field set to `undefined` is not
@@ -72,7 +77,9 @@ export function encodeSseEvent(event: WireEventLike): string {
  * );
  * ```
  */
-export function encodeSseEvents(events: readonly WireEventLike[]): string {
+export function encodeSseEvents(
+  events: readonly (WireEventLike | { readonly type: string })[],
+): string {
   let out = "";
   for (const event of events) out += encodeSseEvent(event);
   return out;

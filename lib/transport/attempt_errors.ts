@@ -7,6 +7,7 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
+import { describeNetworkFailure } from "./network_reason.ts";
 import { redactUrl, redactUrlsIn } from "./redact_url.ts";
 
 /**
@@ -28,7 +29,9 @@ import { redactUrl, redactUrlsIn } from "./redact_url.ts";
  * ```
  */
 export function networkError(url: string, cause: unknown): CodexWireError {
-  const detail = redactUrlsIn(cause instanceof Error ? cause.message : String(cause), [url]);
+  // The operating system's reason ("connection refused", "no such host"), not the
+  // "fetch failed" on top of it.
+  const detail = redactUrlsIn(describeNetworkFailure(cause), [url]);
   const safeCause = new Error(detail);
   if (cause instanceof Error) safeCause.name = cause.name;
   return new CodexWireError(`Cannot reach ${redactUrl(url)}: ${detail}`, {

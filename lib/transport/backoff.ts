@@ -1,5 +1,5 @@
 /**
- * Codex's exponential backoff and an abortable sleep (spec §10).
+ * Codex's exponential backoff and an abortable sleep.
  *
  * @module
  */

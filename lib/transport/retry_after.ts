@@ -1,7 +1,7 @@
 /**
  * The delay a server asks for before a retry, from `retry-after-ms` or `Retry-After`.
  *
- * Codex itself reads neither header (spec §10.1); the OpenAI SDKs and proxies in front of
+ * Codex itself reads neither header; the OpenAI SDKs and proxies in front of
  * the API send them, so a retry policy may honour them.
  *
  * @module

@@ -41,13 +41,11 @@ Deno.test("cli with an unknown command exits 2 and names it", async () => {
   );
 });
 
-Deno.test("cli with no command exits 2", async () => {
+Deno.test("cli with no command prints the help", async () => {
   const run = await runCliProcess([]);
-  assert.equal(run.code, 2);
-  assert.match(
-    run.stderr,
-    /^error: Missing COMMAND: choose one of responses, realtime, capture, replay, inspect\n/,
-  );
+  assert.equal(run.code, 0);
+  assert.equal(run.stderr, "");
+  assert.match(run.stdout, /^codexwire .*\n\nUsage: codexwire <COMMAND> \[OPTIONS\]/);
 });
 
 Deno.test("cli with an unknown top-level flag exits 2 and names it", async () => {

@@ -11,6 +11,7 @@ import {
   assistantMessageEvent,
   completedEvent,
   createdEvent,
+  incompleteEvent,
   messageItemAddedEvent,
   outputTextDeltaEvent,
   reasoningItemAddedEvent,
@@ -177,14 +178,13 @@ Deno.test("responses --reasoning-effort off sends an empty reasoning object, as 
   assert.equal("instructions" in body, false);
 });
 
-Deno.test("responses shows retries as reconnecting lines and starts the answer over", async () => {
+Deno.test("responses writes the answer once to a pipe after a retry, and numbers the retries in all", async () => {
   const memory = memoryContext();
   const code = await runResponsesCommand(["--scenario", "reconnect", "hi"], memory.context);
   assert.equal(code, 0);
   const lines = memory.stdout.text.split("\n");
-  assert.equal(lines.length, 3);
-  assert.ok(lines[1].startsWith(lines[0]), "the broken attempt's text starts the final one");
-  assert.equal(lines[2], "");
+  assert.equal(lines.length, 2, "the broken attempt's text is not in the output");
+  assert.equal(lines[1], "");
   const stderr = memory.stderr.text.split("\n");
   assert.match(
     stderr[0],
@@ -192,12 +192,44 @@ Deno.test("responses shows retries as reconnecting lines and starts the answer o
   );
   assert.match(
     stderr[1],
-    /^reconnecting 1\/4 in 150 ms: Request failed with HTTP 503 Service Unavailable/,
+    /^reconnecting 1\/5 in 150 ms \(request layer, retry 1\/4\): Request failed with HTTP 503 Service Unavailable/,
   );
   assert.match(
     stderr[2],
-    /^reconnecting 1\/5 in \d+ ms: stream closed before response\.completed \(the answer starts over\)$/,
+    /^reconnecting 2\/5 in \d+ ms \(stream layer, retry 1\/5\): stream closed before response\.completed$/,
   );
+});
+
+Deno.test("responses --retries sets the budget of retries in all", async () => {
+  const memory = memoryContext();
+  const code = await runResponsesCommand(
+    ["--scenario", "reconnect", "--retries", "1", "hi"],
+    memory.context,
+  );
+  assert.equal(code, 1);
+  const stderr = memory.stderr.text.split("\n");
+  assert.match(stderr[1], /^reconnecting 1\/1 in 150 ms \(request layer, retry 1\/4\)/);
+  assert.match(stderr[2], /^error: stream closed before response\.completed$/);
+  assert.equal(stderr.filter((line) => line.startsWith("reconnecting")).length, 1);
+});
+
+Deno.test("responses validates the enum flags and names the values they take", async () => {
+  for (
+    const [flag, value, allowed] of [
+      ["--reasoning-effort", "extreme", "none, minimal, low, medium, high, xhigh, max, ultra, off"],
+      ["--reasoning-summary", "verbose", "auto, concise, detailed, none"],
+    ]
+  ) {
+    const memory = memoryContext();
+    const code = await runResponsesCommand([flag, value, "hi"], memory.context);
+    assert.equal(code, 2);
+    assert.equal(
+      memory.stderr.text,
+      `error: ${flag} must be one of ${allowed}, got "${value}"\nhint: see "responses --help" for the options\n`,
+    );
+  }
+  const memory = memoryContext();
+  assert.equal(await runResponsesCommand(["--retries", "-1", "hi"], memory.context), 2);
 });
 
 Deno.test("responses --scenario replays the demo even with an API key, and says the key is unused", async () => {
@@ -225,6 +257,8 @@ Deno.test("responses stops on Ctrl-C and exits 130", async (t) => {
         const memory = memoryContext({
           env: { OPENAI_BASE_URL: server.url },
           signal: interrupt.signal,
+          // A terminal, where the text streams as it arrives (a pipe gets it at the end).
+          stdoutIsTerminal: !json,
           onStdout: (text) => {
             if (text.includes("Partial")) interrupt.abort();
           },
@@ -385,6 +419,37 @@ Deno.test("responses with a ChatGPT token and no API key or base URL goes online
   assert.equal(code, 130);
   assert.doesNotMatch(memory.stderr.text, /offline/);
   assert.match(memory.stdout.text, /"kind":"aborted"/);
+});
+
+Deno.test("responses keeps the partial answer of a response cut off by max_output_tokens, says why, and does not send it again", async () => {
+  const run = await runAgainst([{
+    events: [
+      createdEvent("resp-1"),
+      outputTextDeltaEvent("Half an ans"),
+      incompleteEvent("resp-1", "max_output_tokens"),
+    ],
+  }], []);
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, "Half an ans\n");
+  assert.match(run.stderr, /^error: The response stopped early \(max_output_tokens\): /);
+  assert.equal(run.server.requests.length, 1);
+});
+
+Deno.test("responses fails at once on a 200 HTML page, naming the URL, with a hint about the base URL", async () => {
+  const run = await runAgainst([{
+    body: "<html>Welcome</html>",
+    headers: { "content-type": "text/html" },
+  }], []);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /^error: Expected an event stream from http:\/\/127\.0\.0\.1:\d+\/v1\/responses but the server answered 200 with content-type "text\/html"/,
+  );
+  assert.match(
+    run.stderr,
+    /\nhint: check the base URL: requests go to http:\/\/127\.0\.0\.1:\d+\/v1\/responses\n/,
+  );
+  assert.equal(run.server.requests.length, 1);
 });
 
 Deno.test("responses --transport websocket streams over the Responses WebSocket", async () => {

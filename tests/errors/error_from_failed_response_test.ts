@@ -200,18 +200,38 @@ Deno.test("errorFromFailedResponse reports response.failed event received when t
   }
 });
 
-Deno.test("errorFromIncompleteResponse names the incomplete_details reason (incomplete_response_emits_content_filter_error_message)", () => {
+Deno.test("errorFromIncompleteResponse names the incomplete_details reason of a retryable stop", () => {
   const error = errorFromIncompleteResponse({
     id: "resp_1",
     status: "incomplete",
-    incomplete_details: { reason: "content_filter" },
+    incomplete_details: { reason: "interrupted" },
   });
 
   assertError(error, {
     kind: "stream",
     retryable: true,
-    message: "Incomplete response returned, reason: content_filter",
+    message: "Incomplete response returned, reason: interrupted",
   });
+});
+
+Deno.test("errorFromIncompleteResponse makes reasons that would repeat final, with the reason as code (a deliberate difference from Codex)", () => {
+  for (
+    const [reason, why] of [
+      ["content_filter", "the content filter stopped it; rephrase the request"],
+      [
+        "max_output_tokens",
+        "it reached the output token limit; ask for less, or allow more tokens",
+      ],
+    ]
+  ) {
+    const error = errorFromIncompleteResponse({ incomplete_details: { reason } });
+    assertError(error, {
+      kind: "incomplete",
+      retryable: false,
+      message: `The response stopped early (${reason}): ${why}`,
+    });
+    assert.equal(error.code, reason);
+  }
 });
 
 Deno.test("errorFromIncompleteResponse says unknown when there is no reason", () => {

@@ -141,22 +141,45 @@ Deno.test("process_sse_failed_event_records_response_error_message in telemetry"
   ]);
 });
 
-Deno.test("an HTML page answered with 200 is a retryable stream error carrying the page", async () => {
+Deno.test("an HTML or JSON page answered with 200 fails at once, not retried, naming the URL and content type", async () => {
   const page = "<html><body>Captive portal: please log in</body></html>";
+  const json = JSON.stringify({ object: "list", data: [] });
   await using server = await startMockResponsesServer({
-    responses: [{ body: page, headers: { "content-type": "text/html; charset=utf-8" } }],
+    responses: [
+      { body: page, headers: { "content-type": "text/html; charset=utf-8" } },
+      { body: json, headers: { "content-type": "application/json" } },
+    ],
   });
-  const { error } = await collect(
-    testClient(server.url, NO_RETRY).stream({ model: "m", input: "x" }),
-  );
-  assert.equal(error?.kind, "stream");
-  assert.equal(error?.retryable, true);
-  assert.equal(error?.status, 200);
-  assert.equal(error?.body, page);
+  const first = await collect(testClient(server.url).stream({ model: "m", input: "x" }));
+  assert.equal(first.error?.kind, "http");
+  assert.equal(first.error?.retryable, false);
+  assert.equal(first.error?.status, 200);
+  assert.equal(first.error?.body, page);
   assert.equal(
-    error?.message,
-    `Expected an event stream but the server answered 200 with content-type "text/html; charset=utf-8"; check the base URL and any proxy in between: ${page}`,
+    first.error?.message,
+    `Expected an event stream from ${server.url}/responses but the server answered 200 with content-type "text/html; charset=utf-8"; check the base URL and any proxy in between: ${page}`,
   );
+  assert.equal(server.requests.length, 1, "a page is not asked for again");
+  const second = await collect(testClient(server.url).stream({ model: "m", input: "x" }));
+  assert.equal(second.error?.retryable, false);
+  assert.match(second.error?.message ?? "", /content-type "application\/json"; .*: \{"object"/);
+  assert.equal(server.requests.length, 2);
+});
+
+Deno.test("a valid event stream under another content type still streams", async () => {
+  for (const contentType of ["text/plain", "application/octet-stream", "application/json"]) {
+    await using server = await startMockResponsesServer({
+      responses: [{
+        headers: { "content-type": contentType },
+        // Split so that the sniffing sees the first bytes alone.
+        chunkSize: 3,
+        events: [createdEvent("r"), outputTextDeltaEvent("Hi"), completedEvent("r")],
+      }],
+    });
+    const text = await testClient(server.url, NO_RETRY).stream({ model: "m", input: "x" })
+      .finalText();
+    assert.equal(text, "Hi", contentType);
+  }
 });
 
 Deno.test("an empty body ends as stream closed before response.completed", async () => {

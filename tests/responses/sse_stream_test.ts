@@ -16,6 +16,7 @@ import {
   reasoningTextDeltaEvent,
   startMockResponsesServer,
 } from "../../testing.ts";
+import type { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import { bodyTypes, collect, testClient } from "../_helpers.ts";
 
 const NO_RETRY = { retry: { streamMaxRetries: 0, requestMaxRetries: 0 } };
@@ -165,15 +166,54 @@ for (
   });
 }
 
-Deno.test("incomplete_response_emits_content_filter_error_message", async () => {
+Deno.test("an incomplete response whose reason would repeat keeps its partial answer and is not re-sent", async () => {
+  for (const reason of ["content_filter", "max_output_tokens"]) {
+    await using server = await startMockResponsesServer({
+      responses: [{
+        events: [
+          createdEvent("resp-1"),
+          outputTextDeltaEvent("Half an ans"),
+          incompleteEvent("resp-1", reason),
+        ],
+      }],
+    });
+    const { events, error } = await collect(
+      testClient(server.url).stream({ model: "m", input: "x" }),
+    );
+    assert.equal(error?.kind, "incomplete");
+    assert.equal(error?.code, reason);
+    assert.equal(error?.retryable, false);
+    assert.match(error?.message ?? "", new RegExp(`^The response stopped early \\(${reason}\\)`));
+    assert.deepEqual(
+      events.filter((event) => event.type === "outputTextDelta"),
+      [{ type: "outputTextDelta", delta: "Half an ans" }],
+    );
+    assert.equal(server.requests.length, 1);
+
+    server.enqueue({
+      events: [
+        createdEvent("resp-2"),
+        outputTextDeltaEvent("Half"),
+        incompleteEvent("resp-2", reason),
+      ],
+    });
+    await assert.rejects(
+      testClient(server.url).stream({ model: "m", input: "x" }).finalResponse(),
+      (thrown: CodexWireError) => thrown.kind === "incomplete" && thrown.partialText === "Half",
+    );
+  }
+});
+
+Deno.test("an incomplete response for another reason is retried, as in Codex", async () => {
   await using server = await startMockResponsesServer({
-    responses: [{ events: [incompleteEvent("resp-1", "content_filter")] }],
+    responses: [
+      { events: [createdEvent("resp-1"), incompleteEvent("resp-1", "interrupted")] },
+      { events: [createdEvent("resp-2"), outputTextDeltaEvent("Hi"), completedEvent("resp-2")] },
+    ],
   });
-  const { error } = await collect(
-    testClient(server.url, NO_RETRY).stream({ model: "m", input: "x" }),
-  );
-  assert.equal(error?.kind, "stream");
-  assert.equal(error?.message, "Incomplete response returned, reason: content_filter");
+  const text = await testClient(server.url).stream({ model: "m", input: "x" }).finalText();
+  assert.equal(text, "Hi");
+  assert.equal(server.requests.length, 2);
 });
 
 Deno.test("table_driven_event_kinds: every mapped wire type gives its event; unknown types are ignored", async () => {
@@ -428,7 +468,7 @@ Deno.test("responses_stream_event_response_model_prefers_response_headers over t
 Deno.test("passthrough yields unmapped wire events untouched", async () => {
   const future = { type: "response.some_future_event", payload: { nested: [1, 2] } };
   await using server = await startMockResponsesServer({
-    responses: [{ events: [future, completedEvent("r")] }],
+    responses: [{ events: [future, completedEvent("r")], sequenceNumbers: false }],
   });
   const stream = testClient(server.url).stream({ model: "m", input: "x" }, { passthrough: true });
   const { events } = await collect(stream);

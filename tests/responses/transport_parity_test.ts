@@ -45,7 +45,10 @@ const SCENARIO: WireEventLike[] = [
 const TRANSPORT_ONLY = new Set(["rateLimits"]);
 
 async function overBoth(events: readonly WireEventLike[], options = {}) {
-  await using server = await startMockResponsesServer({ responses: [{ events }] });
+  // Both sides send the events exactly as given (the SSE mock would number them).
+  await using server = await startMockResponsesServer({
+    responses: [{ events, sequenceNumbers: false }],
+  });
   server.websocket.enqueue({ responses: [events] });
   await using sse = testClient(server.url, options);
   await using ws = testClient(server.url, { ...options, transport: "websocket" });

@@ -366,8 +366,11 @@ Deno.test("a failed steer and timing frames are reported", async () => {
 });
 
 Deno.test("a non-steered incomplete is an error at once", async () => {
-  const { error } = await readOne([createdEvent("r"), incompleteEvent("r", "content_filter")]);
-  assert.equal(error?.message, "Incomplete response returned, reason: content_filter");
+  const { error } = await readOne([createdEvent("r"), incompleteEvent("r", "interrupted")]);
+  assert.equal(error?.message, "Incomplete response returned, reason: interrupted");
+  const final = await readOne([createdEvent("r"), incompleteEvent("r", "content_filter")]);
+  assert.equal(final.error?.kind, "incomplete");
+  assert.equal(final.error?.retryable, false);
 });
 
 Deno.test("eventsFromHandshakeHeaders reads model, ETag and reasoning flag but no rate limits", () => {

@@ -22,7 +22,8 @@ const CHECKED = [...WIRE_EVENT_FAST_CHECKS].map(([type, check]) => ({
   schema: WIRE_EVENT_SCHEMAS.get(type)!,
 }));
 
-const VALID: readonly Record<string, unknown>[] = [
+// The builders return typed wire events; the checks take any plain object.
+const VALID = [
   outputTextDeltaEvent("Hel"),
   { ...outputTextDeltaEvent("lo"), item_id: "msg_1", output_index: 0, sequence_number: 7 },
   reasoningSummaryTextDeltaEvent("thinking", 1),
@@ -65,7 +66,7 @@ const VALID: readonly Record<string, unknown>[] = [
   },
   { type: "response.custom_tool_call_input.delta", item_id: "ct_1", call_id: null, delta: "{" },
   { type: "response.custom_tool_call_input.delta", call_id: "call_1", delta: "}" },
-];
+] as readonly object[] as readonly Record<string, unknown>[];
 
 // Every key the schemas name, and a few that objects carry anyway.
 const KEYS = [

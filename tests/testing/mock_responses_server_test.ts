@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import type { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
+import { ResponsesClient } from "../../lib/responses/responses_client.ts";
 import { zstdCompress } from "../../lib/compression/zstd_compress.ts";
 import {
   type MockResponsesServer,
+  numberEvents,
   startMockResponsesServer,
 } from "../../lib/testing/mock_responses_server.ts";
 import {
@@ -77,7 +80,9 @@ Deno.test("the server serves queued responses in order with their status and hea
   assert.equal(first.headers.get("openai-model"), "gpt-5");
   assert.equal(
     await first.text(),
-    encodeSseEvents([createdEvent("resp-1"), outputTextDeltaEvent("Hi"), completedEvent("resp-1")]),
+    encodeSseEvents(
+      numberEvents([createdEvent("resp-1"), outputTextDeltaEvent("Hi"), completedEvent("resp-1")]),
+    ),
   );
 
   const second = await post(server);
@@ -184,10 +189,11 @@ Deno.test("the server records a body that is not JSON with json undefined", asyn
   assert.equal(server.requests[1].json, undefined);
 });
 
-Deno.test("an empty queue answers 500 with a JSON error that says so", async () => {
+Deno.test("an empty queue answers a non-retryable 400 with a JSON error that says so", async () => {
   await using server = await startMockResponsesServer();
   const response = await post(server, { body: "{}" });
-  assert.equal(response.status, 500);
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get("x-should-retry"), "false");
   const body = await response.json();
   assert.equal(body.error.code, "mock_queue_empty");
   assert.match(body.error.message, /^No scripted response is left for POST \/v1\/responses/);
@@ -275,14 +281,17 @@ Deno.test("chunkSize re-splits the encoded events into pieces of that many bytes
   const response = await post(server);
   assert.equal(response.headers.get("content-length"), null);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  assert.equal(decoder.decode(bytes), encodeSseEvents(events));
+  assert.equal(decoder.decode(bytes), encodeSseEvents(numberEvents(events)));
 });
 
 Deno.test("keepOpen holds the body open after the last chunk until the client cancels", async () => {
   await using server = await startMockResponsesServer();
   server.enqueue({ events: [createdEvent(), completedEvent()], keepOpen: true });
   const reader = (await post(server)).body!.getReader();
-  assert.equal(await readText(reader), encodeSseEvents([createdEvent(), completedEvent()]));
+  assert.equal(
+    await readText(reader),
+    encodeSseEvents(numberEvents([createdEvent(), completedEvent()])),
+  );
 
   const next = track(reader.read());
   await roundTrip(server);
@@ -416,6 +425,18 @@ Deno.test("a client that aborts mid-body releases the held body on the server", 
   controller.abort();
   await assert.rejects(pending, (error: Error) => error.name === "AbortError");
   await roundTrip(server);
+});
+
+Deno.test("a client asking an empty mock fails at once, after one request, naming the cause", async () => {
+  await using server = await startMockResponsesServer();
+  const client = new ResponsesClient({ baseUrl: server.url, apiKey: "sk-test" });
+  await assert.rejects(
+    client.stream({ model: "m", input: "x" }).finalResponse(),
+    (error: CodexWireError) =>
+      error.retryable === false && error.code === "mock_queue_empty" &&
+      /^No scripted response is left/.test(error.message),
+  );
+  assert.equal(server.requests.length, 1);
 });
 
 Deno.test("a large body arrives whole in one stream, with its content-length", async () => {

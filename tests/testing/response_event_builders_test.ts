@@ -35,14 +35,14 @@ Deno.test("createdEvent matches the spec example and defaults the id to resp-1",
 Deno.test("outputTextDeltaEvent matches the spec example", () => {
   assert.equal(
     wire(outputTextDeltaEvent("Hel")),
-    '{"type":"response.output_text.delta","delta":"Hel"}',
+    '{"type":"response.output_text.delta","item_id":"msg-1","output_index":0,"content_index":0,"delta":"Hel"}',
   );
 });
 
 Deno.test("messageItemAddedEvent matches the spec example", () => {
   assert.equal(
     wire(messageItemAddedEvent("msg-1")),
-    '{"type":"response.output_item.added","item":{"type":"message","role":"assistant","id":"msg-1","content":[{"type":"output_text","text":""}]}}',
+    '{"type":"response.output_item.added","output_index":0,"item":{"type":"message","role":"assistant","id":"msg-1","content":[{"type":"output_text","text":""}]}}',
   );
   assert.equal(messageItemAddedEvent("msg-1", "Hi").item.content[0].text, "Hi");
 });
@@ -50,11 +50,12 @@ Deno.test("messageItemAddedEvent matches the spec example", () => {
 Deno.test("assistantMessageEvent matches the spec example and writes phase only when set", () => {
   assert.equal(
     wire(assistantMessageEvent("msg-1", "Hello", { phase: "final_answer" })),
-    '{"type":"response.output_item.done","item":{"type":"message","role":"assistant","id":"msg-1","content":[{"type":"output_text","text":"Hello"}],"phase":"final_answer"}}',
+    '{"type":"response.output_item.done","output_index":0,"item":{"type":"message","role":"assistant","id":"msg-1","content":[{"type":"output_text","text":"Hello"}],"phase":"final_answer"}}',
   );
   const legacy = assistantMessageEvent("msg-2", "Hi");
   assert.deepEqual(legacy, {
     type: "response.output_item.done",
+    output_index: 0,
     item: {
       type: "message",
       role: "assistant",
@@ -72,7 +73,7 @@ Deno.test("assistantMessageEvent matches the spec example and writes phase only 
 Deno.test("reasoningItemAddedEvent writes an empty or given summary", () => {
   assert.equal(
     wire(reasoningItemAddedEvent("rs-1")),
-    '{"type":"response.output_item.added","item":{"type":"reasoning","id":"rs-1","summary":[]}}',
+    '{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs-1","summary":[]}}',
   );
   assert.deepEqual(reasoningItemAddedEvent("rs-1", ["**A**"]).item.summary, [
     { type: "summary_text", text: "**A**" },
@@ -82,7 +83,7 @@ Deno.test("reasoningItemAddedEvent writes an empty or given summary", () => {
 Deno.test("reasoningItemEvent writes summary parts, base64 encrypted_content and raw content", () => {
   assert.equal(
     wire(reasoningItemEvent("rs-1", ["**Plan**", "body"])),
-    `{"type":"response.output_item.done","item":{"type":"reasoning","id":"rs-1","summary":[{"type":"summary_text","text":"**Plan**"},{"type":"summary_text","text":"body"}],"encrypted_content":"${
+    `{"type":"response.output_item.done","output_index":0,"item":{"type":"reasoning","id":"rs-1","summary":[{"type":"summary_text","text":"**Plan**"},{"type":"summary_text","text":"body"}],"encrypted_content":"${
       btoa("encrypted:rs-1")
     }"}}`,
   );
@@ -107,16 +108,16 @@ Deno.test("reasoningItemEvent writes summary parts, base64 encrypted_content and
 Deno.test("reasoning delta builders match the spec examples and default their index to 0", () => {
   assert.equal(
     wire(reasoningSummaryPartAddedEvent(1)),
-    '{"type":"response.reasoning_summary_part.added","summary_index":1}',
+    '{"type":"response.reasoning_summary_part.added","item_id":"rs-1","output_index":0,"summary_index":1,"part":{"type":"summary_text","text":""}}',
   );
   assert.equal(
     wire(reasoningSummaryTextDeltaEvent("**Planning**\n…", 1)),
-    '{"type":"response.reasoning_summary_text.delta","delta":"**Planning**\\n…","summary_index":1}',
+    '{"type":"response.reasoning_summary_text.delta","item_id":"rs-1","output_index":0,"summary_index":1,"delta":"**Planning**\\n…"}',
   );
   assert.equal(reasoningSummaryTextDeltaEvent("x").summary_index, 0);
   assert.equal(
     wire(reasoningTextDeltaEvent("raw cot")),
-    '{"type":"response.reasoning_text.delta","delta":"raw cot","content_index":0}',
+    '{"type":"response.reasoning_text.delta","item_id":"rs-1","output_index":0,"content_index":0,"delta":"raw cot"}',
   );
   assert.equal(reasoningTextDeltaEvent("x", 2).content_index, 2);
 });
@@ -124,7 +125,7 @@ Deno.test("reasoning delta builders match the spec examples and default their in
 Deno.test("functionCallEvent writes a function_call item with the arguments string", () => {
   assert.equal(
     wire(functionCallEvent("call-1", "shell", { arguments: '{"command":["ls"]}' })),
-    '{"type":"response.output_item.done","item":{"type":"function_call","call_id":"call-1","name":"shell","arguments":"{\\"command\\":[\\"ls\\"]}"}}',
+    '{"type":"response.output_item.done","output_index":0,"item":{"type":"function_call","call_id":"call-1","name":"shell","arguments":"{\\"command\\":[\\"ls\\"]}"}}',
   );
   assert.equal(functionCallEvent("call-2", "noop").item.arguments, "{}");
   assert.deepEqual(functionCallEvent("call-3", "f", { id: "fc-3" }).item, {
@@ -200,8 +201,39 @@ Deno.test("incompleteEvent writes response.incomplete_details.reason", () => {
 
 Deno.test("outputItemAddedEvent and outputItemDoneEvent wrap any item", () => {
   const item = { type: "web_search_call", id: "ws-1", status: "completed" };
-  assert.deepEqual(outputItemAddedEvent(item), { type: "response.output_item.added", item });
-  assert.deepEqual(outputItemDoneEvent(item), { type: "response.output_item.done", item });
+  assert.deepEqual(outputItemAddedEvent(item), {
+    type: "response.output_item.added",
+    output_index: 0,
+    item,
+  });
+  assert.deepEqual(outputItemDoneEvent(item, { outputIndex: 2, sequenceNumber: 9 }), {
+    type: "response.output_item.done",
+    output_index: 2,
+    item,
+    sequence_number: 9,
+  });
+});
+
+Deno.test("delta builders take the item id, output index and sequence number", () => {
+  assert.deepEqual(
+    outputTextDeltaEvent("x", {
+      itemId: "msg-9",
+      outputIndex: 1,
+      contentIndex: 2,
+      sequenceNumber: 5,
+    }),
+    {
+      type: "response.output_text.delta",
+      item_id: "msg-9",
+      output_index: 1,
+      content_index: 2,
+      delta: "x",
+      sequence_number: 5,
+    },
+  );
+  assert.equal(reasoningSummaryTextDeltaEvent("x", 0, { itemId: "rs-4" }).item_id, "rs-4");
+  assert.equal(createdEvent("r", { sequenceNumber: 0 }).sequence_number, 0);
+  assert.equal(completedEvent("r", null, { sequenceNumber: 12 }).sequence_number, 12);
 });
 
 Deno.test("builder output feeds encodeSseEvent directly", () => {
