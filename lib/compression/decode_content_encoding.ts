@@ -6,10 +6,10 @@
  */
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
-import { concatBytes } from "./_bytes.ts";
 import { outputTooLargeDetail } from "./_errors.ts";
 import { checkImplementation, checkMaxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES } from "./_options.ts";
 import { zstdDecompress } from "./zstd_decompress.ts";
+import { readBytesUpTo } from "../transport/bounded_body.ts";
 import type { ZstdImplementation } from "./zstd_implementation.ts";
 
 /** Options of {@linkcode decodeContentEncoding}. */
@@ -137,32 +137,22 @@ async function inflateWeb(
   maxOutputBytes: number,
 ): Promise<Uint8Array> {
   const name = format === "gzip" ? "gzip" : "deflate";
-  const reader = ReadableStream.from(inflateSteps(bytes))
-    .pipeThrough(new DecompressionStream(format)).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const inflated = ReadableStream.from(inflateSteps(bytes))
+    .pipeThrough(new DecompressionStream(format));
+  let output: Uint8Array | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxOutputBytes) {
-        throw new CodexWireError(
-          `Cannot decompress ${name} body: ${outputTooLargeDetail(maxOutputBytes)}`,
-          { kind: "compression" },
-        );
-      }
-      chunks.push(value);
-    }
+    output = await readBytesUpTo(inflated, maxOutputBytes);
   } catch (error) {
-    await reader.cancel().catch(() => {
-      // The stream already failed; the error below says why.
-    });
-    if (error instanceof CodexWireError) throw error;
     throw new CodexWireError(
       `Cannot decompress ${name} body: the data is corrupted or truncated, check the Content-Encoding header`,
       { kind: "compression", cause: error },
     );
   }
-  return concatBytes(chunks);
+  if (output === undefined) {
+    throw new CodexWireError(
+      `Cannot decompress ${name} body: ${outputTooLargeDetail(maxOutputBytes)}`,
+      { kind: "compression" },
+    );
+  }
+  return output;
 }

@@ -122,20 +122,12 @@ export class RealtimeEventParser {
           return event;
         });
       case "conversation.item.input_audio_transcription.delta":
-        return parse(schema.delta, wire, (f) => ({ type: "inputTranscriptDelta", delta: f.delta }));
+        return inputTranscriptDelta(wire);
       case "conversation.item.input_audio_transcription.completed":
-        return parse(
-          schema.transcript,
-          wire,
-          (f) => ({ type: "inputTranscriptDone", text: f.transcript }),
-        );
+        return inputTranscriptDone(wire);
       case "response.output_text.delta":
       case "response.output_audio_transcript.delta":
-        return parse(
-          schema.delta,
-          wire,
-          (f) => ({ type: "outputTranscriptDelta", delta: f.delta }),
-        );
+        return outputTranscriptDelta(wire);
       case "response.output_text.done":
         return parse(
           schema.textDone,
@@ -143,20 +135,12 @@ export class RealtimeEventParser {
           (f) => ({ type: "outputTranscriptDone", text: f.text }),
         );
       case "response.output_audio_transcript.done":
-        return parse(
-          schema.transcript,
-          wire,
-          (f) => ({ type: "outputTranscriptDone", text: f.transcript }),
-        );
+        return outputTranscriptDone(wire);
       case "input_audio_buffer.speech_started":
         return speechStarted(wire);
       case "conversation.item.added":
       case "conversation.item.created":
-        return parse(
-          schema.itemAdded,
-          wire,
-          (f) => ({ type: "conversationItemAdded", item: f.item }),
-        );
+        return itemAdded(wire);
       case "conversation.item.done":
         return parse(schema.itemDone, wire, (f) => this.#v2ItemDone(f.item));
       case "response.created":
@@ -213,34 +197,18 @@ export class RealtimeEventParser {
         });
       case "conversation.input_transcript.delta":
       case "conversation.item.input_audio_transcription.delta":
-        return parse(schema.delta, wire, (f) => ({ type: "inputTranscriptDelta", delta: f.delta }));
+        return inputTranscriptDelta(wire);
       case "conversation.item.input_audio_transcription.completed":
       case "conversation.input_transcript.turn_marked":
-        return parse(
-          schema.transcript,
-          wire,
-          (f) => ({ type: "inputTranscriptDone", text: f.transcript }),
-        );
+        return inputTranscriptDone(wire);
       case "conversation.output_transcript.delta":
       case "response.output_text.delta":
       case "response.output_audio_transcript.delta":
-        return parse(
-          schema.delta,
-          wire,
-          (f) => ({ type: "outputTranscriptDelta", delta: f.delta }),
-        );
+        return outputTranscriptDelta(wire);
       case "response.output_audio_transcript.done":
-        return parse(
-          schema.transcript,
-          wire,
-          (f) => ({ type: "outputTranscriptDone", text: f.transcript }),
-        );
+        return outputTranscriptDone(wire);
       case "conversation.item.added":
-        return parse(
-          schema.itemAdded,
-          wire,
-          (f) => ({ type: "conversationItemAdded", item: f.item }),
-        );
+        return itemAdded(wire);
       case "conversation.item.done":
         return parse(
           schema.itemDone,
@@ -405,6 +373,34 @@ function v2AudioFast(wire: RealtimeWireEvent): RealtimeEvent | undefined {
   }
   if (typeof itemId !== "string") return undefined;
   return { type: "audioOut", data: delta, sampleRate: 24000, numChannels: 1, itemId };
+}
+
+function inputTranscriptDelta(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  return parse(schema.delta, wire, (f) => ({ type: "inputTranscriptDelta", delta: f.delta }));
+}
+
+function inputTranscriptDone(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  return parse(
+    schema.transcript,
+    wire,
+    (f) => ({ type: "inputTranscriptDone", text: f.transcript }),
+  );
+}
+
+function outputTranscriptDelta(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  return parse(schema.delta, wire, (f) => ({ type: "outputTranscriptDelta", delta: f.delta }));
+}
+
+function outputTranscriptDone(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  return parse(
+    schema.transcript,
+    wire,
+    (f) => ({ type: "outputTranscriptDone", text: f.transcript }),
+  );
+}
+
+function itemAdded(wire: RealtimeWireEvent): RealtimeEvent | undefined {
+  return parse(schema.itemAdded, wire, (f) => ({ type: "conversationItemAdded", item: f.item }));
 }
 
 function sessionUpdated(wire: RealtimeWireEvent): RealtimeEvent | undefined {

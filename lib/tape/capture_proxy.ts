@@ -13,6 +13,7 @@ import { recordedBody } from "./_recorded_body.ts";
 import { connectWebSocket, type WebSocketConnection } from "../transport/websocket_connector.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
+import { LoopbackServer } from "./_loopback_server.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -151,10 +152,9 @@ class RecordingProxy implements CaptureProxy {
   #ownsRecorder: boolean;
   #log: (line: string) => void;
   #connectTimeoutMs: number;
-  #server: Deno.HttpServer<Deno.NetAddr>;
+  #server: LoopbackServer;
   #closing: AbortController = new AbortController();
   #sockets: Set<OpenSocket> = new Set();
-  #closed: Promise<void> | undefined;
 
   constructor(upstream: URL, recorder: TapeRecorder, owned: boolean, options: CaptureProxyOptions) {
     this.#upstream = upstream;
@@ -163,10 +163,10 @@ class RecordingProxy implements CaptureProxy {
     // deno-lint-ignore no-console
     this.#log = options.log ?? ((line) => console.error(line));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
-    this.#server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: options.port ?? 0,
-      onListen() {},
+    this.#server = new LoopbackServer({
+      port: options.port,
+      beforeShutdown: () => this.#endSockets(),
+      afterShutdown: () => this.#ownsRecorder ? this.#recorder.close() : Promise.resolve(),
       onError: (error) => {
         this.#log(`codexwire capture: ${String(error)}`);
         return Response.json({ error: { message: String(error), type: "capture_error" } }, {
@@ -174,7 +174,7 @@ class RecordingProxy implements CaptureProxy {
         });
       },
     }, (request) => this.#handle(request));
-    this.port = this.#server.addr.port;
+    this.port = this.#server.port;
     this.url = `http://127.0.0.1:${this.port}`;
     this.baseUrl = `${this.url}${upstream.pathname.replace(/\/$/, "")}`;
   }
@@ -184,21 +184,17 @@ class RecordingProxy implements CaptureProxy {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#shutdown();
-    return this.#closed;
+    return this.#server.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  async #shutdown(): Promise<void> {
+  async #endSockets(): Promise<void> {
     this.#closing.abort();
     for (const socket of this.#sockets) socket.close();
     await Promise.all([...this.#sockets].map((socket) => settleWithin(socket.closed, 2000)));
-    await this.#server.shutdown();
-    await this.#server.finished;
-    if (this.#ownsRecorder) await this.#recorder.close();
   }
 
   /** Records without letting a refused record break the forwarding. */

@@ -21,6 +21,7 @@ import { fromTapeData, type WsFrameRecord } from "./tape_record.ts";
 import { abortableSleep } from "../transport/backoff.ts";
 import { readRequestBody } from "./_request_body.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
+import { LoopbackServer } from "./_loopback_server.ts";
 
 /** Options of {@linkcode startReplayServer}. */
 export interface ReplayServerOptions {
@@ -212,10 +213,9 @@ class TapeReplayServer implements ReplayServer {
   #http: Candidate<HttpInteraction>[];
   #ws: Candidate<WsInteraction>[];
   #cursors: Map<string, number> = new Map();
-  #server: Deno.HttpServer<Deno.NetAddr>;
+  #server: LoopbackServer;
   #closing: AbortController = new AbortController();
   #sockets: Set<{ socket: WebSocket; closed: Promise<void> }> = new Set();
-  #closed: Promise<void> | undefined;
 
   constructor(tape: Tape, settings: Settings) {
     this.tape = tape;
@@ -235,10 +235,9 @@ class TapeReplayServer implements ReplayServer {
       path: pathOf(interaction.open.url),
       body: undefined,
     }));
-    this.#server = Deno.serve({
-      hostname: "127.0.0.1",
+    this.#server = new LoopbackServer({
       port: settings.port,
-      onListen() {},
+      beforeShutdown: () => this.#endSockets(),
       onError: (error) => {
         if (!(error instanceof ReplayBreak)) settings.log(`codexwire replay: ${String(error)}`);
         return Response.json({ error: { message: String(error), type: "replay_error" } }, {
@@ -246,22 +245,21 @@ class TapeReplayServer implements ReplayServer {
         });
       },
     }, (request) => this.#handle(request));
-    this.port = this.#server.addr.port;
+    this.port = this.#server.port;
     this.url = `http://127.0.0.1:${this.port}`;
     const first = this.#http[0]?.path ?? this.#ws[0]?.path ?? "/";
     this.baseUrl = `${this.url}${first.slice(0, first.lastIndexOf("/"))}`;
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#shutdown();
-    return this.#closed;
+    return this.#server.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  async #shutdown(): Promise<void> {
+  async #endSockets(): Promise<void> {
     this.#closing.abort();
     for (const { socket } of this.#sockets) {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
@@ -273,8 +271,6 @@ class TapeReplayServer implements ReplayServer {
       }
     }
     await Promise.all([...this.#sockets].map(({ closed }) => withTimeout(closed, 2000)));
-    await this.#server.shutdown();
-    await this.#server.finished;
   }
 
   async #handle(request: Request): Promise<Response> {

@@ -13,6 +13,7 @@ import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
 import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
 import { recordRequest } from "./_recording.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
+import { LoopbackServer } from "../tape/_loopback_server.ts";
 
 /**
  * A body piece with timing: sent only after its `gate` settles and then its `delayMs`
@@ -258,21 +259,22 @@ class ScriptedResponsesServer implements MockResponsesServer {
   readonly requests: RecordedRequest[] = [];
   readonly websocket: WebSocketScripts;
   #queue: Script[] = [];
-  #server: Deno.HttpServer<Deno.NetAddr>;
+  #server: LoopbackServer;
   #closing: AbortController = new AbortController();
-  #closed: Promise<void> | undefined;
   #maxBodyBytes: number;
 
   constructor(port: number, maxBodyBytes: number) {
     this.#maxBodyBytes = maxBodyBytes;
     this.websocket = new WebSocketScripts(() => this.url.replace(/^http/, "ws") + "/responses");
-    this.#server = Deno.serve({
-      hostname: "127.0.0.1",
+    this.#server = new LoopbackServer({
       port,
-      onListen() {},
+      beforeShutdown: () => {
+        this.#closing.abort();
+        return this.websocket.close();
+      },
       onError: (error) => onServeError(error),
     }, (request) => this.#handle(request));
-    this.url = `http://127.0.0.1:${this.#server.addr.port}/v1`;
+    this.url = `http://127.0.0.1:${this.#server.port}/v1`;
   }
 
   get pendingResponses(): number {
@@ -286,19 +288,11 @@ class ScriptedResponsesServer implements MockResponsesServer {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#shutdown();
-    return this.#closed;
+    return this.#server.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  async #shutdown(): Promise<void> {
-    this.#closing.abort();
-    await this.websocket.close();
-    await this.#server.shutdown();
-    await this.#server.finished;
   }
 
   async #handle(request: Request): Promise<Response> {

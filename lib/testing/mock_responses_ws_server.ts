@@ -10,6 +10,7 @@
 import type { RecordedRequest } from "./mock_responses_server.ts";
 import type { WireEventLike } from "./sse_encoding.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
+import { LoopbackServer } from "../tape/_loopback_server.ts";
 
 /**
  * A frame that is not a plain wire event: raw text, binary data or a close, or an event
@@ -172,15 +173,13 @@ class ScriptedWebSocketServer implements MockResponsesWebSocketServer {
   readonly url: string;
   readonly websocketUrl: string;
   #scripts: WebSocketScripts;
-  #server: Deno.HttpServer<Deno.NetAddr>;
-  #closed: Promise<void> | undefined;
+  #server: LoopbackServer;
 
   constructor(port: number) {
     this.#scripts = new WebSocketScripts(() => this.websocketUrl);
-    this.#server = Deno.serve({
-      hostname: "127.0.0.1",
+    this.#server = new LoopbackServer({
       port,
-      onListen() {},
+      beforeShutdown: () => this.#scripts.close(),
       onError: (error) => {
         // deno-lint-ignore no-console
         console.error("The mock responses WebSocket server failed:", error);
@@ -198,7 +197,7 @@ class ScriptedWebSocketServer implements MockResponsesWebSocketServer {
       }
       return this.#scripts.handle(request);
     });
-    const host = `127.0.0.1:${this.#server.addr.port}`;
+    const host = `127.0.0.1:${this.#server.port}`;
     this.url = `http://${host}/v1`;
     this.websocketUrl = `ws://${host}/v1/responses`;
   }
@@ -220,17 +219,10 @@ class ScriptedWebSocketServer implements MockResponsesWebSocketServer {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#shutdown();
-    return this.#closed;
+    return this.#server.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  async #shutdown(): Promise<void> {
-    await this.#scripts.close();
-    await this.#server.shutdown();
-    await this.#server.finished;
   }
 }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { LoopbackServer } from "../tape/_loopback_server.ts";
+
 /** A client frame the mock server received. */
 export interface RealtimeMockFrame {
   /** The frame's text (binary frames are recorded as `undefined` text). */
@@ -279,7 +281,21 @@ export function startRealtimeMockServer(
     }
   }
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+  const server = new LoopbackServer({
+    beforeShutdown: async () => {
+      for (const connection of connections) connection.close(1001, "server shutting down");
+      await Promise.all(connections.map((connection) =>
+        Promise.race([
+          connection.closed,
+          new Promise((resolve) => {
+            const timer = setTimeout(resolve, 2_000);
+            connection.closed.then(() => clearTimeout(timer));
+          }),
+        ])
+      ));
+      await Promise.allSettled([...tasks]);
+    },
+  }, (request) => {
     const url = new URL(request.url);
     const index = connections.length;
     const connection = new MockConnection(
@@ -330,8 +346,7 @@ export function startRealtimeMockServer(
     return response;
   });
 
-  const port = server.addr.port;
-  let closing: Promise<void> | undefined;
+  const port = server.port;
   const mock: RealtimeMockServer = {
     url: `http://127.0.0.1:${port}/v1`,
     port,
@@ -353,21 +368,7 @@ export function startRealtimeMockServer(
       });
     },
     close(): Promise<void> {
-      closing ??= (async () => {
-        for (const connection of connections) connection.close(1001, "server shutting down");
-        await Promise.all(connections.map((connection) =>
-          Promise.race([
-            connection.closed,
-            new Promise((resolve) => {
-              const timer = setTimeout(resolve, 2_000);
-              connection.closed.then(() => clearTimeout(timer));
-            }),
-          ])
-        ));
-        await Promise.allSettled([...tasks]);
-        await server.shutdown();
-      })();
-      return closing;
+      return server.close();
     },
     [Symbol.asyncDispose](): Promise<void> {
       return mock.close();

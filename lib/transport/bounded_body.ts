@@ -8,6 +8,7 @@
 import { abortedError } from "./backoff.ts";
 import { redactUrlsIn } from "./redact_url.ts";
 import { readWithin } from "./timeout.ts";
+import { concatBytes } from "../compression/_bytes.ts";
 
 /** The most bytes of a non-stream body that are kept: 64 KiB. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -138,11 +139,5 @@ export async function readBytesUpTo(
   } finally {
     reader.cancel().catch(() => {});
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }

@@ -16,17 +16,17 @@ export async function drain(
   }
 }
 
-/** The next event, failing when none comes within the timeout. */
-export function nextWithin(
-  connection: RealtimeConnection,
+/** The next event of a connection or manager, failing when none comes within the timeout. */
+export function nextWithin<T>(
+  source: { next(): Promise<T | undefined> },
   timeoutMs = 5_000,
-): Promise<RealtimeEvent | undefined> {
+): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`No realtime event within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    connection.next().then((event) => {
+    source.next().then((event) => {
       clearTimeout(timer);
       resolve(event);
     });

@@ -9,23 +9,7 @@ import {
   type RealtimeMockScript,
   startRealtimeMockServer,
 } from "../../lib/testing/realtime_mock_server.ts";
-
-/** The next manager event, failing when none comes within the timeout. */
-function next(
-  manager: RealtimeConversationManager,
-  timeoutMs = 5_000,
-): Promise<RealtimeConversationEvent | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`No manager event in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    manager.next().then((event) => {
-      clearTimeout(timer);
-      resolve(event);
-    });
-  });
-}
+import { nextWithin } from "./_realtime_helpers.ts";
 
 /** Reads events until one matches. */
 async function until(
@@ -34,7 +18,7 @@ async function until(
 ): Promise<RealtimeConversationEvent[]> {
   const seen: RealtimeConversationEvent[] = [];
   while (true) {
-    const event = await next(manager);
+    const event = await nextWithin(manager);
     if (event === undefined) throw new Error("The manager ended");
     seen.push(event);
     if (match(event)) return seen;
@@ -99,12 +83,12 @@ for (const dialect of ["v1", "v2", "v3", "codex-session-create"] as const) {
       }),
       true,
     );
-    assert.deepEqual(await next(manager), {
+    assert.deepEqual(await nextWithin(manager), {
       type: "started",
       realtimeSessionId: "conv_1",
       dialect,
     });
-    const sessionEvent = await next(manager);
+    const sessionEvent = await nextWithin(manager);
     assert.deepEqual(
       sessionEvent,
       {
@@ -117,7 +101,7 @@ for (const dialect of ["v1", "v2", "v3", "codex-session-create"] as const) {
     );
     manager.insertAudio(new Uint8Array(960));
     await manager.insertText("hello");
-    assert.deepEqual(await next(manager), {
+    assert.deepEqual(await nextWithin(manager), {
       type: "realtime",
       payload: { type: "audioOut", data: "AQID", sampleRate: 24000, numChannels: 1 },
     });
@@ -167,7 +151,7 @@ for (const dialect of ["v1", "v2", "v3", "codex-session-create"] as const) {
       assert.deepEqual((text as { item: unknown }).item, expectedText);
     }
     await manager.close();
-    assert.deepEqual(await next(manager), { type: "closed", reason: "requested" });
+    assert.deepEqual(await nextWithin(manager), { type: "closed", reason: "requested" });
     assert.equal(manager.running, false);
     assert.equal(manager.stats().audioFramesSent, 1);
     assert.equal(manager.stats().audioInMs, 20);
@@ -197,7 +181,7 @@ for (const dialect of ["v1", "v2", "v3", "codex-session-create"] as const) {
     }
     assert.equal(manager.running, false);
     manager.insertAudio(new Uint8Array(2));
-    assert.deepEqual(await next(manager), {
+    assert.deepEqual(await nextWithin(manager), {
       type: "error",
       kind: "usage",
       message: "conversation is not running",
@@ -209,7 +193,7 @@ Deno.test("v2 defaults: model gpt-realtime-1.5, voice marin, instructions = prom
   await using server = await startRealtimeMockServer();
   await using manager = new RealtimeConversationManager();
   await manager.start({ baseUrl: server.url, apiKey: "k", prompt: "the prompt" });
-  assert.equal((await next(manager))?.type, "started");
+  assert.equal((await nextWithin(manager))?.type, "started");
   const [update] = await (await server.waitForConnection(0)).waitForFrame("session.update");
   const session =
     (update.json as { session: { instructions: string; audio: { output: { voice: string } } } })
@@ -252,7 +236,7 @@ Deno.test("audio and text before start emit 'conversation is not running'", asyn
   await manager.speak("hi");
   await manager.sendToolOutput("call", "out");
   for (let index = 0; index < 4; index++) {
-    assert.deepEqual(await next(manager), {
+    assert.deepEqual(await nextWithin(manager), {
       type: "error",
       kind: "usage",
       message: "conversation is not running",
@@ -267,14 +251,14 @@ Deno.test("preflight failure (no API key) emits only a realtime error, no closed
     await using server = await startRealtimeMockServer();
     await using manager = new RealtimeConversationManager();
     assert.equal(await manager.start({ baseUrl: server.url }), false);
-    assert.deepEqual(await next(manager), {
+    assert.deepEqual(await nextWithin(manager), {
       type: "realtime",
       payload: { type: "error", message: "realtime conversation requires API key auth" },
     });
     assert.equal(server.connections.length, 0);
     assert.equal(manager.running, false);
     await manager.insertText("x");
-    assert.equal((await next(manager))?.type, "error");
+    assert.equal((await nextWithin(manager))?.type, "error");
   } finally {
     if (previous !== undefined) Deno.env.set("OPENAI_API_KEY", previous);
   }
@@ -300,7 +284,7 @@ Deno.test("connect failure emits only a realtime error, no started and no closed
   listener.close();
   await using manager = new RealtimeConversationManager();
   assert.equal(await manager.start({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: "k" }), false);
-  const event = await next(manager);
+  const event = await nextWithin(manager);
   assert.equal(event?.type, "realtime");
   assert.equal(event?.type === "realtime" && event.payload.type, "error");
   assert.match(
@@ -308,7 +292,7 @@ Deno.test("connect failure emits only a realtime error, no started and no closed
     /Cannot connect/,
   );
   await manager.insertText("x");
-  assert.deepEqual(await next(manager), {
+  assert.deepEqual(await nextWithin(manager), {
     type: "error",
     kind: "usage",
     message: "conversation is not running",
@@ -323,7 +307,7 @@ for (const [dialect, wrong] of [["v2", "cove"], ["v1", "marin"], ["v3", "alloy"]
       await manager.start({ baseUrl: server.url, apiKey: "k", dialect, voice: wrong }),
       false,
     );
-    const event = await next(manager);
+    const event = await nextWithin(manager);
     assert.ok(event?.type === "realtime" && event.payload.type === "error");
     assert.match(event.payload.message, new RegExp(`not supported for ${dialect}`));
     assert.equal(server.connections.length, 0);
@@ -355,12 +339,12 @@ Deno.test("a second start replaces the first: no closed for the old one, audio g
   await using manager = new RealtimeConversationManager();
   await manager.start({ baseUrl: server.url, apiKey: "k", prompt: "old", sessionId: "s-old" });
   await manager.start({ baseUrl: server.url, apiKey: "k", prompt: "new", sessionId: "s-new" });
-  assert.deepEqual(await next(manager), {
+  assert.deepEqual(await nextWithin(manager), {
     type: "started",
     realtimeSessionId: "s-old",
     dialect: "v2",
   });
-  assert.deepEqual(await next(manager), {
+  assert.deepEqual(await nextWithin(manager), {
     type: "started",
     realtimeSessionId: "s-new",
     dialect: "v2",
@@ -378,9 +362,9 @@ Deno.test("a second start replaces the first: no closed for the old one, audio g
   );
   await manager.close();
   // Only one closed: the new conversation's.
-  assert.deepEqual(await next(manager), { type: "closed", reason: "requested" });
+  assert.deepEqual(await nextWithin(manager), { type: "closed", reason: "requested" });
   await manager.close();
-  assert.deepEqual(await next(manager), { type: "closed", reason: "requested" });
+  assert.deepEqual(await nextWithin(manager), { type: "closed", reason: "requested" });
 });
 
 Deno.test("v2 remain_silent: an empty function_call_output and no response.create", async () => {
@@ -810,7 +794,7 @@ Deno.test("scripts are per connection: a refused second connection does not dist
   await using manager = new RealtimeConversationManager();
   assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k" }), true);
   assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k" }), false);
-  const events = [await next(manager), await next(manager)];
+  const events = [await nextWithin(manager), await nextWithin(manager)];
   assert.equal(events[0]?.type, "started");
   assert.ok(events[1]?.type === "realtime" && events[1].payload.type === "error");
   assert.match(events[1].payload.message, /HTTP 503/);
@@ -876,7 +860,7 @@ Deno.test("a start that fails its preflight leaves a start still connecting alon
   // Refused before anything is replaced: the first start goes on.
   assert.equal(await manager.start({ baseUrl: server.url, apiKey: "k", voice: "cove" }), false);
   assert.equal(await first, true);
-  const events = [await next(manager), await next(manager)];
+  const events = [await nextWithin(manager), await nextWithin(manager)];
   assert.equal(events[0]?.type, "realtime");
   assert.deepEqual(events[1], { type: "started", realtimeSessionId: "s-1", dialect: "v2" });
   assert.equal(manager.running, true);

@@ -11,6 +11,8 @@ import {
   startMockResponsesServer,
 } from "../../testing.ts";
 import { collect, testClient } from "../_helpers.ts";
+import type { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
+import type { ResponsesClient } from "../../lib/responses/responses_client.ts";
 
 const OK = (id: string) => [createdEvent(id), completedEvent(id)];
 const HTTP_OK = { events: OK("resp-http") };
@@ -26,6 +28,24 @@ async function until(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Streams one turn and aborts its signal 10 ms after the first event of `type`. */
+async function streamAbortedAfter(
+  client: ResponsesClient,
+  type: string,
+): Promise<{ events: string[]; error: CodexWireError | undefined }> {
+  const controller = new AbortController();
+  const events: string[] = [];
+  const error = await (async () => {
+    for await (
+      const event of client.stream({ model: "m", input: "x" }, { signal: controller.signal })
+    ) {
+      events.push(event.type);
+      if (event.type === type) setTimeout(() => controller.abort(), 10);
+    }
+  })().catch((error) => error);
+  return { events, error };
 }
 
 Deno.test("response.create is the HTTP body plus type and the WebSocket-only client_metadata keys", async () => {
@@ -175,16 +195,7 @@ Deno.test("a signal during the wait for an answer ends the stream with aborted a
   await using server = await startMockResponsesServer();
   server.websocket.enqueue({ responses: [[createdEvent("resp-1")]] }, { responses: [OK("r2")] });
   await using client = testClient(server.url, { transport: "websocket" });
-  const controller = new AbortController();
-  const events: string[] = [];
-  const error = await (async () => {
-    for await (
-      const event of client.stream({ model: "m", input: "x" }, { signal: controller.signal })
-    ) {
-      events.push(event.type);
-      if (event.type === "created") setTimeout(() => controller.abort(), 10);
-    }
-  })().catch((error) => error);
+  const { events, error } = await streamAbortedAfter(client, "created");
   assert.deepEqual(events, ["created"]);
   assert.equal(error?.kind, "aborted");
   await until(() => server.websocket.connections[0].closed !== undefined, "the drop");
@@ -213,16 +224,7 @@ Deno.test("a signal during the retry backoff ends the stream with aborted", asyn
     transport: "websocket",
     retry: { streamMaxRetries: 3, baseDelayMs: 60_000 },
   });
-  const controller = new AbortController();
-  const events: string[] = [];
-  const error = await (async () => {
-    for await (
-      const event of client.stream({ model: "m", input: "x" }, { signal: controller.signal })
-    ) {
-      events.push(event.type);
-      if (event.type === "reconnecting") setTimeout(() => controller.abort(), 10);
-    }
-  })().catch((error) => error);
+  const { events, error } = await streamAbortedAfter(client, "reconnecting");
   assert.deepEqual(events, ["created", "reconnecting"]);
   assert.equal(error?.kind, "aborted");
   assert.equal(server.websocket.connections.length, 1);
