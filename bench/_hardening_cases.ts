@@ -59,7 +59,10 @@ async function make(dir: string, gzipMiB: number, zstdMiB: number): Promise<void
   }
   encoder.end();
   await ended;
-  await Deno.writeFile(`${dir}/bomb.zst`, new Uint8Array(await new Blob(out as Uint8Array<ArrayBuffer>[]).arrayBuffer()));
+  await Deno.writeFile(
+    `${dir}/bomb.zst`,
+    new Uint8Array(await new Blob(out as Uint8Array<ArrayBuffer>[]).arrayBuffer()),
+  );
 }
 
 function outcomeOf(error: unknown): string {
