@@ -36,11 +36,16 @@ export function mergeRequestHeaders(
   defaults?: HeadersInit,
 ): Headers {
   const merged = new Headers(provider);
-  new Headers(extra).forEach((value, name) => merged.set(name, value));
-  new Headers(defaults).forEach((value, name) => {
+  // A `Headers` given is read as it is, not copied first.
+  asHeaders(extra).forEach((value, name) => merged.set(name, value));
+  asHeaders(defaults).forEach((value, name) => {
     if (!merged.has(name)) merged.set(name, value);
   });
   return merged;
+}
+
+function asHeaders(init: HeadersInit | undefined): Headers {
+  return init instanceof Headers ? init : new Headers(init);
 }
 
 /** Options of {@linkcode defaultUserAgent}. */

@@ -219,6 +219,8 @@ export class ResponsesClient {
     if (options.residency !== undefined) {
       defaults["x-openai-internal-codex-residency"] = options.residency;
     }
+    // Built once: every request merges them.
+    const defaultHeaders = new Headers(defaults);
     const { subagent, installationId } = options;
     const betaFeatures = options.betaFeatures !== undefined && options.betaFeatures.length > 0
       ? options.betaFeatures.join(",")
@@ -274,12 +276,14 @@ export class ResponsesClient {
         if (subagent !== undefined) identityHeaders.set("x-openai-subagent", subagent);
         if (betaFeatures !== undefined) identityHeaders.set("x-codex-beta-features", betaFeatures);
         extra.forEach((value, name) => identityHeaders.set(name, value));
-        const headers = mergeRequestHeaders(options.headers, identityHeaders, defaults);
+        const headers = mergeRequestHeaders(options.headers, identityHeaders, defaultHeaders);
         if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
         if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
         headers.set("accept", "text/event-stream");
         return headers;
       },
+      // What baseHeaders sends, without building them: the caller's value wins.
+      windowId: (extra, identity) => extra.get("x-codex-window-id") ?? windowId(identity.threadId),
       body(request, identity, turn) {
         const clientMetadata: Record<string, string> = {};
         if (installationId !== undefined) {

@@ -89,6 +89,8 @@ export interface SessionContext {
   identity: RequestIdentity;
   /** The request headers of one attempt, before turn headers are added. */
   baseHeaders: (extra: Headers, identity: RequestIdentity) => Headers;
+  /** The `x-codex-window-id` that `baseHeaders` sends. */
+  windowId: (extra: Headers, identity: RequestIdentity) => string;
   /** Builds the body of a request (the HTTP body; a WebSocket frame adds to it). */
   body: (
     request: ResponsesRequest,
@@ -242,7 +244,9 @@ export class ResponsesSession {
   #stream(request: ResponsesRequest, options: StreamOptions, generate: boolean): ResponseStream {
     const context = this.#context;
     const extra = new Headers(this.#turnHeaders);
-    new Headers(options.headers).forEach((value, name) => extra.set(name, value));
+    if (options.headers !== undefined) {
+      new Headers(options.headers).forEach((value, name) => extra.set(name, value));
+    }
     // Serialised once per response, and encoded again only if the server refused zstd.
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
@@ -251,7 +255,7 @@ export class ResponsesSession {
     const bodyObject = () =>
       built ??= context.body(request, identity, {
         ...this.#turnBody,
-        windowId: context.baseHeaders(extra, identity).get("x-codex-window-id") ?? undefined,
+        windowId: context.windowId(extra, identity),
       });
     // Leaving the iteration aborts this controller, so a pending read stops at once.
     const cancel = new AbortController();

@@ -17,7 +17,8 @@ import { readBoundedText } from "../transport/bounded_body.ts";
 import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { redirectError } from "../transport/redirect_error.ts";
-import { readWithin, startDeadline } from "../transport/timeout.ts";
+import { IdleReader } from "../transport/idle_reader.ts";
+import { startDeadline } from "../transport/timeout.ts";
 import { notAnEventStreamError, sniffBody } from "./_body_sniff.ts";
 import { eventsFromResponseHeaders } from "./header_events.ts";
 import { refusesContentEncoding } from "./request_compression.ts";
@@ -276,6 +277,8 @@ class SseBody {
   #rest: Uint8Array | undefined;
   // Whether this body counts in `openBodies`.
   #counted = false;
+  // The reader with its idle timer and abort listener, made at the first read.
+  #idle: IdleReader<Uint8Array> | undefined;
 
   constructor(turn: SseTurn, responseHeaders: Headers) {
     this.#turn = turn;
@@ -302,8 +305,9 @@ class SseBody {
     if (contentType === null || EVENT_STREAM_REGEXP.test(contentType)) return;
     // The sniff and the page are each read within one idle timeout in all, so a body that
     // trickles a byte at a time cannot hold the turn.
+    const idle = this.#idle ??= new IdleReader(this.#reader, this.#turn.signal);
     const reader = (started: number) => () =>
-      readWithIdleTimeout(this.#reader!, this.#turn.idleTimeoutMs, started, this.#turn.signal);
+      readWithIdleTimeout(idle, this.#turn.idleTimeoutMs, started);
     const sniffed = await sniffBody(reader(performance.now()));
     this.#pending = sniffed.reads;
     if (!sniffed.eventStream) {
@@ -335,10 +339,9 @@ class SseBody {
         const { done, value } = this.#rest !== undefined
           ? { done: false, value: this.#rest }
           : this.#pending.shift() ?? await readWithIdleTimeout(
-            this.#reader!,
+            this.#idle ??= new IdleReader(this.#reader!, turn.signal),
             turn.idleTimeoutMs,
             waitStarted,
-            turn.signal,
           );
         atEnd = done;
         let piece = value;
@@ -407,8 +410,9 @@ class SseBody {
       this.#counted = false;
       openBodies--;
     }
+    if (this.#idle !== undefined) this.#idle.close();
     // Cancelling an already broken stream may reject; there is nothing more to do then.
-    this.#reader?.cancel().catch(() => {});
+    else this.#reader?.cancel().catch(() => {});
   }
 }
 
@@ -481,15 +485,14 @@ export function streamClosedError(): CodexWireError {
   });
 }
 
-// The signal too: a caller's fetch may not tie the body to it.
+// Within the idle timeout and the signal (a caller's fetch may not tie the body to it),
+// with one timer and one abort listener per body (IdleReader), not per read.
 async function readWithIdleTimeout(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: IdleReader<Uint8Array>,
   idleTimeoutMs: number,
   waitStarted: number,
-  signal: AbortSignal | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
-  const remaining = idleTimeoutMs - (performance.now() - waitStarted);
-  const result = remaining > 0 ? await readWithin(reader, remaining, signal) : "timeout";
+  const result = await reader.read(idleTimeoutMs - (performance.now() - waitStarted));
   if (result === "timeout") throw idleTimeoutError();
   return result;
 }
