@@ -1,13 +1,13 @@
 /**
  * codexwire speaks the wire protocols of the Codex client: the OpenAI Responses API
- * streamed over SSE with Codex's completion, error, retry, turn-state and rate-limit
- * semantics, with typed events and one error class; and Realtime conversations over
- * WebSocket in every Codex dialect (`connectRealtime`, `RealtimeConversationManager`) with
- * PCM16/WAV audio helpers.
+ * streamed over SSE or WebSocket with Codex's completion, error, retry, turn-state and
+ * rate-limit semantics, with typed events and one error class; and Realtime conversations
+ * over WebSocket in every Codex dialect (`connectRealtime`, `RealtimeConversationManager`)
+ * with PCM16/WAV audio helpers. `TapeRecorder` records a client's own traffic to a tape.
  *
- * Test doubles (a scripted SSE server, a scripted realtime WebSocket server, event builders)
- * live in `@codexwire/codexwire/testing`;
- * zstd streams in `@codexwire/codexwire/zstd`.
+ * Test doubles (scripted Responses and realtime servers, event builders) and tapes (capture
+ * proxy, replay server, inspection) live in `@codexwire/codexwire/testing`; zstd streams in
+ * `@codexwire/codexwire/zstd`.
  *
  * @example Streaming a response from a scripted local server
  * ```ts
