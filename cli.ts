@@ -71,7 +71,7 @@ function topLevelHelp(): string {
   const commands = Object.values(COMMANDS)
     .map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`)
     .join("\n");
-  return `codexwire ${VERSION}: the OpenAI Responses wire protocol from the command line.
+  return `codexwire ${VERSION}: the Codex client's wire protocols (Responses, Realtime) and tapes from the command line.
 
 Usage: codexwire <COMMAND> [OPTIONS]
        deno run -A cli.ts <COMMAND> [OPTIONS]
