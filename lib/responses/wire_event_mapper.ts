@@ -91,6 +91,10 @@ export class WireEventMapper {
   #passthrough: boolean;
   #showBufferingUi: boolean;
   #fasterModel: string | undefined;
+  // The last type looked up and its validator: a stream sends long runs of one type, and
+  // comparing two strings is cheaper than hashing a freshly parsed one for the map lookup.
+  #lastType = "";
+  #lastValidator: Validator | undefined;
 
   /**
    * Creates a mapper for one response stream.
@@ -132,7 +136,11 @@ export class WireEventMapper {
     if (typeof buffering === "object" && buffering !== null && !Array.isArray(buffering)) {
       out.push(this.#safetyBuffering(buffering as Record<string, unknown>));
     }
-    const validator = VALIDATORS.get(type);
+    let validator = this.#lastValidator;
+    if (type !== this.#lastType) {
+      validator = this.#lastValidator = VALIDATORS.get(type);
+      this.#lastType = type;
+    }
     if (validator === undefined) return this.#ignore(event as { type: string }, out);
     // Most events pass a check derived from their schema that builds nothing; the rest
     // (and every invalid one, for its issues) go through zod itself.
