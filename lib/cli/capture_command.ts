@@ -8,7 +8,13 @@
 import { startCaptureProxy } from "../tape/capture_proxy.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_OK } from "./cli_context.ts";
-import { parseList, parsePort, reportFailure, untilInterrupted } from "./_tape_command_support.ts";
+import {
+  logLineWriter,
+  parseList,
+  parsePort,
+  reportFailure,
+  untilInterrupted,
+} from "./_command_support.ts";
 
 const DEFAULT_UPSTREAM = "https://api.openai.com/v1";
 
@@ -115,11 +121,7 @@ export async function runCaptureCommand(
     } catch {
       throw new UsageError(`--upstream is not a URL: "${upstream}"`);
     }
-    const log = async (line: string) => {
-      await (json
-        ? context.stdout.write(`${JSON.stringify({ type: "log", message: line })}\n`)
-        : context.stderr.write(`${line}\n`));
-    };
+    const log = logLineWriter(json, context);
     await using proxy = await startCaptureProxy({
       upstream,
       out,

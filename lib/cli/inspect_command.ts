@@ -10,7 +10,7 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_OK } from "./cli_context.ts";
 import { colorEnabled, createPalette, type Palette } from "./output.ts";
-import { reportFailure } from "./_tape_command_support.ts";
+import { reportFailure } from "./_command_support.ts";
 
 /** The options of `inspect`, in help order. */
 export const INSPECT_OPTIONS: readonly OptionSpec[] = [

@@ -26,7 +26,7 @@ import {
 } from "../realtime/realtime_dialect.ts";
 import type { RealtimeEvent } from "../realtime/realtime_event.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
-import { type CliContext, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli_context.ts";
+import { type CliContext, EXIT_FAILURE, EXIT_OK } from "./cli_context.ts";
 import { colorEnabled, createPalette, type Palette, StatusLine } from "./output.ts";
 import {
   loadRealtimeScenario,
@@ -34,6 +34,7 @@ import {
   startRealtimeDemoServer,
 } from "./realtime_demo.ts";
 import { errorLine } from "./response_renderer.ts";
+import { reportFailure } from "./_command_support.ts";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_IDLE_MS,
@@ -47,8 +48,6 @@ const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 const AUDIO_QUEUE_HIGH_WATER = 192;
 
 export { REALTIME_OPTIONS, realtimeHelp } from "./realtime_help.ts";
-
-const USAGE_HINT = 'see "realtime --help" for the options';
 
 interface RealtimeSettings {
   dialect: RealtimeDialect;
@@ -98,15 +97,7 @@ export async function runRealtimeCommand(
     const settings = await resolveSettings(parsed.values, context);
     return await converse(settings, context, palette);
   } catch (error) {
-    if (error instanceof UsageError) {
-      await context.stderr.write(
-        `${palette.red("error:")} ${error.message}\n${palette.dim("hint:")} ${USAGE_HINT}\n`,
-      );
-      return EXIT_USAGE;
-    }
-    if (json) await context.stdout.write(`${JSON.stringify(errorLine(error))}\n`);
-    else await context.stderr.write(`${palette.red("error:")} ${errorLine(error).message}\n`);
-    return EXIT_FAILURE;
+    return await reportFailure(error, "realtime", json, context);
   }
 }
 

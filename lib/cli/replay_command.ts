@@ -9,7 +9,7 @@ import { parseFault } from "../tape/replay_fault.ts";
 import { startReplayServer } from "../tape/replay_server.ts";
 import { formatOptionsHelp, type OptionSpec, parseCommandArgs, UsageError } from "./args.ts";
 import { type CliContext, EXIT_OK } from "./cli_context.ts";
-import { parsePort, reportFailure, untilInterrupted } from "./_tape_command_support.ts";
+import { logLineWriter, parsePort, reportFailure, untilInterrupted } from "./_command_support.ts";
 
 /** The options of `replay`, in help order. */
 export const REPLAY_OPTIONS: readonly OptionSpec[] = [
@@ -129,11 +129,7 @@ export async function runReplayCommand(
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const log = async (line: string) => {
-      await (json
-        ? context.stdout.write(`${JSON.stringify({ type: "log", message: line })}\n`)
-        : context.stderr.write(`${line}\n`));
-    };
+    const log = logLineWriter(json, context);
     await using server = await startReplayServer(positionals[0], {
       port: parsePort(values.port as string | undefined),
       speed,

@@ -13,16 +13,11 @@ import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
-import {
-  type CliContext,
-  EXIT_FAILURE,
-  EXIT_INTERRUPTED,
-  EXIT_OK,
-  EXIT_USAGE,
-} from "./cli_context.ts";
+import { type CliContext, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./cli_context.ts";
 import { HumanRenderer } from "./human_renderer.ts";
 import { colorEnabled, createPalette } from "./output.ts";
-import { errorLine, JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
+import { JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
+import { reportFailure } from "./_command_support.ts";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -48,8 +43,6 @@ export {
   RESPONSES_OPTIONS,
   responsesHelp,
 } from "./responses_help.ts";
-
-const USAGE_HINT = 'see "responses --help" for the options';
 
 /** The checked settings of one run. */
 interface ResponsesSettings {
@@ -104,21 +97,9 @@ export async function runResponsesCommand(
     const settings = await resolveSettings(parsed.values, parsed.positionals, context);
     return await stream(settings, context);
   } catch (error) {
-    const palette = createPalette(colorEnabled(context.stderr, context.env));
-    if (error instanceof UsageError) {
-      await context.stderr.write(
-        `${palette.red("error:")} ${error.message}\n${palette.dim("hint:")} ${USAGE_HINT}\n`,
-      );
-      return EXIT_USAGE;
-    }
     // A failure before the stream started (a broken scenario file, no port for the mock
-    // server): reported like a stream failure.
-    if (json) {
-      await context.stdout.write(`${JSON.stringify(errorLine(error))}\n`);
-    } else {
-      await context.stderr.write(`${palette.red("error:")} ${errorLine(error).message}\n`);
-    }
-    return EXIT_FAILURE;
+    // server) is reported like a stream failure.
+    return await reportFailure(error, "responses", json, context);
   }
 }
 

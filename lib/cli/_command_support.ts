@@ -1,6 +1,6 @@
 /**
- * What the tape commands (`capture`, `replay`, `inspect`) share: reporting usage errors
- * and failures the way `responses` does, and serving until the user interrupts.
+ * What the commands share: reporting usage errors and failures, log lines that follow
+ * `--json`, and (for the serving commands) waiting until the user interrupts.
  *
  * @module
  */
@@ -38,6 +38,21 @@ export async function reportFailure(
   if (json) await context.stdout.write(`${JSON.stringify(errorLine(error))}\n`);
   else await context.stderr.write(`${palette.red("error:")} ${errorLine(error).message}\n`);
   return EXIT_FAILURE;
+}
+
+/**
+ * A writer of log lines: a `{"type":"log","message":…}` JSON line on stdout with `--json`,
+ * else the plain line on stderr.
+ *
+ * @param json Whether `--json` was given.
+ * @param context The process I/O.
+ * @returns The writer.
+ */
+export function logLineWriter(json: boolean, context: CliContext): (line: string) => Promise<void> {
+  return (line) =>
+    json
+      ? context.stdout.write(`${JSON.stringify({ type: "log", message: line })}\n`)
+      : context.stderr.write(`${line}\n`);
 }
 
 /**
