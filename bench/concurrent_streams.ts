@@ -4,11 +4,16 @@
 // reader, which opens all S streams at once and reads them to the end:
 //
 // - bare: fetch + decode + split lines + `JSON.parse` of every `data:` line;
-// - codexwire: one `ResponsesClient`, one `stream()` per request, every event validated.
+// - bare-iterated: the same reader, handing its events out through an async iterator one
+//   `next()` at a time, as any `for await` API does; no other work. It is the floor for a
+//   reader that yields events one by one;
+// - codexwire: one `ResponsesClient`, one `stream()` per request, every event validated,
+//   read with `for await (const event of stream)`;
+// - codexwire-batches: the same, read with `for await (const events of stream.batches())`.
 //
 // Each client process reports its events per second (all events over the wall time from
-// the first request to the last event) and its peak RSS (`VmHWM`). The readers alternate
-// which goes first each round; the medians of the per-round ratios are printed.
+// the first request to the last event) and its peak RSS (`VmHWM`). The readers take turns
+// going first; the medians of the per-round ratios to bare are printed.
 //
 //   deno run -A bench/concurrent_streams.ts [--streams 1000] [--events 500] [--rounds 5]
 //                                           [--json]
@@ -21,7 +26,7 @@ import { ResponsesClient } from "../mod.ts";
 import { startMockResponsesServer } from "../testing.ts";
 import { median, option } from "./_bench_util.ts";
 
-const NAMES = ["bare", "codexwire"] as const;
+const NAMES = ["bare", "bare-iterated", "codexwire", "codexwire-batches"] as const;
 type Name = typeof NAMES[number];
 
 /** What one client process reports. */
@@ -73,26 +78,75 @@ function peakRssBytes(): number {
 }
 
 async function readAll(name: Name, url: string, streams: number): Promise<number> {
-  if (name === "bare") {
-    const one = async () => {
-      const response = await fetch(`${url}/responses`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify({ model: "m", input: "x", stream: true }),
-      });
-      return await countBaselineEvents(response.body!);
-    };
-    const counts = await Promise.all(Array.from({ length: streams }, one));
-    return counts.reduce((sum, count) => sum + count, 0);
-  }
   const client = new ResponsesClient({ baseUrl: url });
-  const one = async () => {
-    let count = 0;
-    for await (const _event of client.stream({ model: "m", input: "x" })) count++;
-    return count;
+  const readers: Record<Name, () => Promise<number>> = {
+    "bare": async () => countBaselineEvents(await bareRequest(url)),
+    "bare-iterated": async () => {
+      let count = 0;
+      for await (const _event of iterateBaselineEvents(await bareRequest(url))) count++;
+      return count;
+    },
+    "codexwire": async () => {
+      let count = 0;
+      for await (const _event of client.stream({ model: "m", input: "x" })) count++;
+      return count;
+    },
+    "codexwire-batches": async () => {
+      let count = 0;
+      for await (const events of client.stream({ model: "m", input: "x" }).batches()) {
+        count += events.length;
+      }
+      return count;
+    },
   };
-  const counts = await Promise.all(Array.from({ length: streams }, one));
+  const counts = await Promise.all(Array.from({ length: streams }, readers[name]));
   return counts.reduce((sum, count) => sum + count, 0);
+}
+
+async function bareRequest(url: string): Promise<ReadableStream<Uint8Array>> {
+  const response = await fetch(`${url}/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ model: "m", input: "x", stream: true }),
+  });
+  return response.body!;
+}
+
+// The bare reader with its events handed out one `next()` at a time, the parsed events of
+// each read waiting in an array: what any reader that yields single events pays beyond it.
+function iterateBaselineEvents(body: ReadableStream<Uint8Array>): AsyncIterable<unknown> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const pending: string[] = [];
+  let batch: unknown[] = [];
+  let index = 0;
+  let ended = false;
+  const pull = async (): Promise<IteratorResult<unknown>> => {
+    while (!ended) {
+      const { done, value } = await reader.read();
+      const text = decoder.decode(value, { stream: !done });
+      pending.push(text);
+      ended = done;
+      if (!done && text.indexOf("\n") === -1) continue;
+      const lines = pending.join("").split("\n");
+      pending.length = 0;
+      pending.push(lines.pop()!);
+      const parsed: unknown[] = [];
+      for (const line of lines) {
+        if (line.startsWith("data: ")) parsed.push(JSON.parse(line.slice(6)));
+      }
+      if (parsed.length === 0) continue;
+      batch = parsed;
+      index = 1;
+      return { done: false, value: parsed[0] };
+    }
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterator<unknown> = {
+    next: () =>
+      index < batch.length ? Promise.resolve({ done: false, value: batch[index++] }) : pull(),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 async function client(name: Name, url: string, streams: number, events: number): Promise<void> {
@@ -100,7 +154,7 @@ async function client(name: Name, url: string, streams: number, events: number):
   const seen = await readAll(name, url, streams);
   const ms = performance.now() - started;
   // codexwire also yields the one `rateLimits` event each response's headers stand for.
-  const expected = streams * (events + (name === "codexwire" ? 1 : 0));
+  const expected = streams * (events + (name.startsWith("codexwire") ? 1 : 0));
   if (seen !== expected) throw new Error(`${name} saw ${seen} events, expected ${expected}`);
   const report: ClientReport = {
     events: seen,
@@ -191,11 +245,19 @@ async function orchestrate(streams: number, events: number): Promise<void> {
   const commands = server.stdin.getWriter();
   try {
     const url = await lines.line();
-    const reports: Record<Name, ClientReport[]> = { bare: [], codexwire: [] };
-    const speed: number[] = [];
+    const reports = Object.fromEntries(NAMES.map((name) => [name, []])) as unknown as Record<
+      Name,
+      ClientReport[]
+    >;
+    // Each round's ratio of every reader to bare, and of codexwire's peak RSS to bare's.
+    const speed = Object.fromEntries(NAMES.map((name) => [name, []])) as unknown as Record<
+      Name,
+      number[]
+    >;
     const rss: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
+      // Each reader goes first in turn.
+      const order = NAMES.map((_, i) => NAMES[(i + round) % NAMES.length]);
       const got = {} as Record<Name, ClientReport>;
       for (const name of order) {
         await commands.write(new TextEncoder().encode("enqueue\n"));
@@ -203,7 +265,9 @@ async function orchestrate(streams: number, events: number): Promise<void> {
         got[name] = await runClient(name, url, streams, events);
         reports[name].push(got[name]);
       }
-      speed.push(got.codexwire.eventsPerSecond / got.bare.eventsPerSecond);
+      for (const name of NAMES) {
+        speed[name].push(got[name].eventsPerSecond / got.bare.eventsPerSecond);
+      }
       rss.push(got.codexwire.peakRssBytes / got.bare.peakRssBytes);
       if (!json) {
         console.error(
@@ -216,23 +280,21 @@ async function orchestrate(streams: number, events: number): Promise<void> {
         );
       }
     }
-    const medianOf = (name: Name, key: "eventsPerSecond" | "peakRssBytes") =>
-      median(reports[name].map((report) => report[key]));
+    const medians = (key: "eventsPerSecond" | "peakRssBytes") =>
+      Object.fromEntries(
+        NAMES.map((name) => [name, median(reports[name].map((report) => report[key]))]),
+      ) as Record<Name, number>;
     const result = {
       bench: "concurrent_streams",
       deno: Deno.version.deno,
       streams,
       eventsPerStream: events,
       rounds,
-      eventsPerSecond: {
-        bare: medianOf("bare", "eventsPerSecond"),
-        codexwire: medianOf("codexwire", "eventsPerSecond"),
-      },
-      peakRssBytes: {
-        bare: medianOf("bare", "peakRssBytes"),
-        codexwire: medianOf("codexwire", "peakRssBytes"),
-      },
-      codexwireOverBareSpeed: median(speed),
+      eventsPerSecond: medians("eventsPerSecond"),
+      peakRssBytes: medians("peakRssBytes"),
+      codexwireOverBareSpeed: median(speed.codexwire),
+      codexwireBatchesOverBareSpeed: median(speed["codexwire-batches"]),
+      bareIteratedOverBareSpeed: median(speed["bare-iterated"]),
       codexwireOverBareRss: median(rss),
     };
     if (json) {
@@ -243,16 +305,20 @@ async function orchestrate(streams: number, events: number): Promise<void> {
       `${streams} concurrent streams x ${events} events, one client process per reader and ` +
         `round, medians of ${rounds} rounds`,
     );
-    console.log("reader       events/s   peak RSS");
+    console.log("reader                events/s   peak RSS   /bare");
     for (const name of NAMES) {
       console.log(
-        `${name.padEnd(10)} ${
-          Math.round(result.eventsPerSecond[name]).toLocaleString("en-US").padStart(10)
-        }   ${(result.peakRssBytes[name] / 1e6).toFixed(0).padStart(5)} MB`,
+        `${name.padEnd(18)} ${
+          Math.round(result.eventsPerSecond[name]).toLocaleString("en-US").padStart(11)
+        }   ${(result.peakRssBytes[name] / 1e6).toFixed(0).padStart(5)} MB   ${
+          median(speed[name]).toFixed(2)
+        }`,
       );
     }
     console.log(
-      `codexwire/bare events/s ${result.codexwireOverBareSpeed.toFixed(2)}  (target >= 0.85)`,
+      `codexwire/bare events/s ${result.codexwireOverBareSpeed.toFixed(2)}  (target >= 0.85; ` +
+        `batches ${result.codexwireBatchesOverBareSpeed.toFixed(2)}, ` +
+        `the bare reader iterated ${result.bareIteratedOverBareSpeed.toFixed(2)})`,
     );
     console.log(
       `codexwire/bare peak RSS ${result.codexwireOverBareRss.toFixed(2)}  (target <= 1.2)`,
@@ -269,7 +335,7 @@ if (import.meta.main) {
   const events = Number(option("events", "500"));
   const role = option("role", "orchestrator");
   if (role === "server") await serve(streams, events);
-  else if (role === "bare" || role === "codexwire") {
-    await client(role, option("url", ""), streams, events);
+  else if ((NAMES as readonly string[]).includes(role)) {
+    await client(role as Name, option("url", ""), streams, events);
   } else await orchestrate(streams, events);
 }

@@ -72,6 +72,16 @@ async function main(): Promise<void> {
       `**${fixed(many.codexwireOverBareSpeed as number)}×** (target ≥ 0.85×)`,
     ],
     [
+      "same, read with `stream.batches()`",
+      `${whole(manyEvents["codexwire-batches"])} events/s`,
+      `${fixed(many.codexwireBatchesOverBareSpeed as number)}×`,
+    ],
+    [
+      "same, the bare reader handing out events through `for await`",
+      `${whole(manyEvents["bare-iterated"])} events/s`,
+      `${fixed(many.bareIteratedOverBareSpeed as number)}×`,
+    ],
+    [
       "same, peak RSS",
       `${fixed(manyRss.codexwire / 1e6, 0)} MB vs ${fixed(manyRss.bare / 1e6, 0)} MB bare`,
       `**${fixed(many.codexwireOverBareRss as number)}×** (target ≤ 1.2×)`,

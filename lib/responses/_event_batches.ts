@@ -19,27 +19,33 @@ export interface FlattenBatchesOptions {
   transform?: (batch: readonly ResponseEvent[]) => readonly ResponseEvent[];
 }
 
+/** Events handed out one at a time, or the rest of the current batch at once. */
+export interface BatchedEvents extends AsyncIterator<ResponseEvent, void, undefined> {
+  /** The events not handed out yet of the current batch, else the next non-empty batch. */
+  nextBatch(): Promise<IteratorResult<readonly ResponseEvent[], void>>;
+}
+
 /**
  * The events of `source`, in order. Leaving early (`return()`) or `throw()` is passed on to
  * the source, so a generator's `finally` (releasing its connection) runs as before.
  *
  * @param source The batches.
  * @param options How to stop the source's work at once.
- * @returns An iterator of single events.
+ * @returns An iterator of single events, which hands out whole batches too.
  */
 export function flattenBatches(
   source: Batches,
   options: FlattenBatchesOptions = {},
-): AsyncIterator<ResponseEvent, void, undefined> {
+): BatchedEvents {
   return new BatchIterator(source, options.cancel, options.transform);
 }
 
-class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
+class BatchIterator implements BatchedEvents {
   #source: Batches;
   #batch: readonly ResponseEvent[] = [];
   #index = 0;
   // A pull of the next batch in flight: later calls wait for it, keeping their order.
-  #pulling: Promise<IteratorResult<ResponseEvent, void>> | undefined;
+  #pulling: Promise<unknown> | undefined;
 
   #cancel: (() => void) | undefined;
   #cancelled = false;
@@ -63,10 +69,19 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
     if (this.#index < this.#batch.length) {
       return Promise.resolve({ done: false, value: this.#batch[this.#index++] });
     }
-    const pulling = this.#pull();
-    this.#pulling = pulling;
-    pulling.then(() => this.#settle(pulling), () => this.#settle(pulling));
-    return pulling;
+    return this.#startPull(false) as Promise<IteratorResult<ResponseEvent, void>>;
+  }
+
+  nextBatch(): Promise<IteratorResult<readonly ResponseEvent[], void>> {
+    if (this.#pulling !== undefined) {
+      return this.#pulling.then(() => this.nextBatch(), () => this.nextBatch());
+    }
+    if (this.#index < this.#batch.length) {
+      const rest = this.#index === 0 ? this.#batch : this.#batch.slice(this.#index);
+      this.#index = this.#batch.length;
+      return Promise.resolve({ done: false, value: rest });
+    }
+    return this.#startPull(true) as Promise<IteratorResult<readonly ResponseEvent[], void>>;
   }
 
   async return(): Promise<IteratorResult<ResponseEvent, void>> {
@@ -76,24 +91,37 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
     // pull settle at once, as done, rather than after data or the idle timeout.
     this.#cancelled = true;
     this.#cancel?.();
-    return this.#take(await this.#source.return(undefined));
+    return this.#take(await this.#source.return(undefined), false) as IteratorResult<
+      ResponseEvent,
+      void
+    >;
   }
 
   async throw(error?: unknown): Promise<IteratorResult<ResponseEvent, void>> {
     this.#batch = [];
     this.#index = 0;
-    return this.#take(await this.#source.throw(error));
+    return await this.#take(await this.#source.throw(error), false) as IteratorResult<
+      ResponseEvent,
+      void
+    >;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ResponseEvent, void, undefined> {
     return this;
   }
 
+  #startPull(whole: boolean): Promise<Taken> {
+    const pulling = this.#pull(whole);
+    this.#pulling = pulling;
+    pulling.then(() => this.#settle(pulling), () => this.#settle(pulling));
+    return pulling;
+  }
+
   #settle(pulling: Promise<unknown>): void {
     if (this.#pulling === pulling) this.#pulling = undefined;
   }
 
-  async #pull(): Promise<IteratorResult<ResponseEvent, void>> {
+  async #pull(whole: boolean): Promise<Taken> {
     let result: IteratorResult<readonly ResponseEvent[], void>;
     try {
       result = await this.#source.next();
@@ -101,18 +129,22 @@ class BatchIterator implements AsyncIterator<ResponseEvent, void, undefined> {
       if (this.#cancelled) return { done: true, value: undefined };
       throw error;
     }
-    return this.#take(result);
+    return this.#take(result, whole);
   }
 
-  // The first event of what the source gave, pulling again past empty batches.
+  // What the source gave (its first event, or all of it when `whole`), pulling again past
+  // empty batches.
   #take(
     result: IteratorResult<readonly ResponseEvent[], void>,
-  ): IteratorResult<ResponseEvent, void> | Promise<IteratorResult<ResponseEvent, void>> {
+    whole: boolean,
+  ): Taken | Promise<Taken> {
     if (result.done === true) return { done: true, value: undefined };
     const batch = this.#transform === undefined ? result.value : this.#transform(result.value);
-    if (batch.length === 0) return this.#pull();
+    if (batch.length === 0) return this.#pull(whole);
     this.#batch = batch;
-    this.#index = 1;
-    return { done: false, value: batch[0] };
+    this.#index = whole ? batch.length : 1;
+    return { done: false, value: whole ? batch : batch[0] };
   }
 }
+
+type Taken = IteratorResult<ResponseEvent | readonly ResponseEvent[], void>;

@@ -9,6 +9,7 @@ import type { RateLimitSnapshot } from "../ratelimits/rate_limit_snapshot.ts";
 import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
 import type { ResponseEvent, TokenUsage } from "./response_event.ts";
 import { streamClosedError } from "./sse_turn.ts";
+import type { BatchedEvents } from "./_event_batches.ts";
 
 /** What {@linkcode ResponseStream.finalResponse} gathers from a stream. */
 export interface FinalResponse {
@@ -108,6 +109,56 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * @throws {CodexWireError} `usage` when the stream was already consumed.
    */
   [Symbol.asyncIterator](): AsyncIterator<ResponseEvent, void, undefined> {
+    const source = this.#start();
+    if (this.#cancel === undefined) return source;
+    // A generator queues `return()` behind a pending `next()`; cancelling first makes that
+    // `next()` settle at once, as done, rather than after data or the idle timeout.
+    return {
+      next: () => this.#settled(source.next()),
+      return: () => this.#leave(source),
+      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
+    };
+  }
+
+  /**
+   * The events in the groups they arrived in: each group holds what one read of the
+   * connection carried, in order, so a reader pays one `await` per group rather than
+   * one per event. Meant for programs that read many streams at once; the events are the
+   * same as iterating the stream itself, and the same rules hold: consume it once (either
+   * way), and leaving early cancels the request.
+   *
+   * @returns The groups of events, none of them empty.
+   * @throws {CodexWireError} `usage` when the stream was already consumed.
+   *
+   * @example Counting text deltas a group at a time
+   * ```ts ignore
+   * let deltas = 0;
+   * for await (const events of client.stream({ model: "gpt-5", input: "hi" }).batches()) {
+   *   for (const event of events) if (event.type === "outputTextDelta") deltas++;
+   * }
+   * ```
+   */
+  batches(): AsyncIterable<readonly ResponseEvent[]> {
+    const source = this.#start();
+    const batched = source as Partial<BatchedEvents>;
+    const nextBatch = batched.nextBatch === undefined
+      ? async (): Promise<IteratorResult<readonly ResponseEvent[], void>> => {
+        const result = await source.next();
+        return result.done === true ? result : { done: false, value: [result.value] };
+      }
+      : () => batched.nextBatch!();
+    const iterator: AsyncIterator<readonly ResponseEvent[], void, undefined> = {
+      next: () => this.#settled(nextBatch()),
+      return: () => this.#leave(source),
+      throw: async (error?: unknown) => {
+        const result = await (source.throw?.(error) ?? Promise.reject(error));
+        return result.done === true ? result : { done: false, value: [result.value] };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
+  }
+
+  #start(): AsyncIterator<ResponseEvent, void, undefined> {
     if (this.#consumed) {
       throw new CodexWireError(
         "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
@@ -115,26 +166,26 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
       );
     }
     this.#consumed = true;
-    const source = this.#source;
-    if (this.#cancel === undefined) return source;
-    // A generator queues `return()` behind a pending `next()`; cancelling first makes that
-    // `next()` settle at once, as done, rather than after data or the idle timeout.
-    return {
-      next: async () => {
-        try {
-          return await source.next();
-        } catch (error) {
-          if (this.#cancelled) return { done: true, value: undefined };
-          throw error;
-        }
-      },
-      return: async () => {
-        this.#cancelled = true;
-        this.#cancel?.();
-        return await source.return?.(undefined) ?? { done: true, value: undefined };
-      },
-      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
-    };
+    return this.#source;
+  }
+
+  // A pull that ends as done, not in an error, once the iteration was left.
+  async #settled<T>(pull: Promise<IteratorResult<T, void>>): Promise<IteratorResult<T, void>> {
+    try {
+      return await pull;
+    } catch (error) {
+      if (this.#cancelled) return { done: true, value: undefined };
+      throw error;
+    }
+  }
+
+  async #leave(
+    source: AsyncIterator<ResponseEvent, void, undefined>,
+  ): Promise<IteratorResult<never, void>> {
+    this.#cancelled = true;
+    this.#cancel?.();
+    const result = await source.return?.(undefined);
+    return { done: true, value: result?.done === true ? result.value : undefined };
   }
 
   /**
@@ -173,40 +224,42 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
     let serverModel: string | undefined;
     const rateLimits: Record<string, RateLimitSnapshot> = {};
     progress(items, deltas);
-    for await (const event of this) {
-      switch (event.type) {
-        // A new attempt, a switch to HTTP, or the server's own successor of a steered
-        // response: what came before is void.
-        case "reconnecting":
-        case "transportFallback":
-        case "steered":
-          items = [];
-          deltas = [];
-          progress(items, deltas);
-          break;
-        case "outputTextDelta":
-          deltas.push(event.delta);
-          break;
-        case "outputItemDone":
-          items.push(event.item);
-          break;
-        case "serverModel":
-          serverModel = event.model;
-          break;
-        case "rateLimits":
-          rateLimits[event.snapshot.limitId] = event.snapshot;
-          break;
-        case "completed": {
-          const messageText = assistantText(items);
-          return {
-            responseId: event.responseId,
-            text: messageText ?? deltas.join(""),
-            items,
-            tokenUsage: event.tokenUsage,
-            ...(event.endTurn === undefined ? {} : { endTurn: event.endTurn }),
-            ...(serverModel === undefined ? {} : { serverModel }),
-            rateLimits,
-          };
+    for await (const events of this.batches()) {
+      for (const event of events) {
+        switch (event.type) {
+          // A new attempt, a switch to HTTP, or the server's own successor of a steered
+          // response: what came before is void.
+          case "reconnecting":
+          case "transportFallback":
+          case "steered":
+            items = [];
+            deltas = [];
+            progress(items, deltas);
+            break;
+          case "outputTextDelta":
+            deltas.push(event.delta);
+            break;
+          case "outputItemDone":
+            items.push(event.item);
+            break;
+          case "serverModel":
+            serverModel = event.model;
+            break;
+          case "rateLimits":
+            rateLimits[event.snapshot.limitId] = event.snapshot;
+            break;
+          case "completed": {
+            const messageText = assistantText(items);
+            return {
+              responseId: event.responseId,
+              text: messageText ?? deltas.join(""),
+              items,
+              tokenUsage: event.tokenUsage,
+              ...(event.endTurn === undefined ? {} : { endTurn: event.endTurn }),
+              ...(serverModel === undefined ? {} : { serverModel }),
+              rateLimits,
+            };
+          }
         }
       }
     }

@@ -7,7 +7,7 @@
 
 import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import { buildResponsesBody, type ResponsesRequest } from "./request_body.ts";
-import { DEFAULT_ORIGINATOR, defaultUserAgent, mergeRequestHeaders } from "./request_headers.ts";
+import { DEFAULT_ORIGINATOR, defaultUserAgent } from "./request_headers.ts";
 import { uuidV7 } from "./_uuid_v7.ts";
 import type { ResponseStream } from "./response_stream.ts";
 import { RequestBodyEncoder, type RequestCompression } from "./request_compression.ts";
@@ -221,6 +221,7 @@ export class ResponsesClient {
     }
     // Built once: every request merges them.
     const defaultHeaders = new Headers(defaults);
+    const providerHeaders = new Headers(options.headers);
     const { subagent, installationId } = options;
     const betaFeatures = options.betaFeatures !== undefined && options.betaFeatures.length > 0
       ? options.betaFeatures.join(",")
@@ -267,16 +268,19 @@ export class ResponsesClient {
         : recordingFetch(options.record, options.fetch),
       identity: { sessionId, threadId },
       baseHeaders(extra, identity) {
-        const identityHeaders = new Headers({
-          "session-id": identity.sessionId,
-          "thread-id": identity.threadId,
-          "x-client-request-id": identity.threadId,
-          "x-codex-window-id": windowId(identity.threadId),
+        // Codex's precedence, built in one `Headers`: the identity and per-request headers
+        // win over the client's, and the defaults only fill names neither set has.
+        const headers = new Headers(providerHeaders);
+        headers.set("session-id", identity.sessionId);
+        headers.set("thread-id", identity.threadId);
+        headers.set("x-client-request-id", identity.threadId);
+        headers.set("x-codex-window-id", windowId(identity.threadId));
+        if (subagent !== undefined) headers.set("x-openai-subagent", subagent);
+        if (betaFeatures !== undefined) headers.set("x-codex-beta-features", betaFeatures);
+        extra.forEach((value, name) => headers.set(name, value));
+        defaultHeaders.forEach((value, name) => {
+          if (!headers.has(name)) headers.set(name, value);
         });
-        if (subagent !== undefined) identityHeaders.set("x-openai-subagent", subagent);
-        if (betaFeatures !== undefined) identityHeaders.set("x-codex-beta-features", betaFeatures);
-        extra.forEach((value, name) => identityHeaders.set(name, value));
-        const headers = mergeRequestHeaders(options.headers, identityHeaders, defaultHeaders);
         if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
         if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
         headers.set("accept", "text/event-stream");

@@ -100,3 +100,33 @@ Deno.test("cancel is called on an early exit and a pull it breaks ends as done",
   assert.deepEqual(await returned, { done: true, value: undefined });
   assert.equal(cancelled, 1);
 });
+
+Deno.test("nextBatch hands out the rest of the current batch, then whole batches", async () => {
+  const log: string[] = [];
+  const iterator = flattenBatches(
+    batches([[delta("a"), delta("b"), delta("c")], [], [delta("d")]], log),
+  );
+  const text = (result: IteratorResult<readonly ResponseEvent[] | ResponseEvent, void>) =>
+    result.done
+      ? "done"
+      : ([result.value].flat() as { delta: string }[]).map((event) => event.delta).join("");
+  assert.equal(text(await iterator.next()), "a");
+  assert.equal(text(await iterator.nextBatch()), "bc");
+  assert.equal(text(await iterator.nextBatch()), "d");
+  assert.equal(text(await iterator.nextBatch()), "done");
+  assert.deepEqual(log, ["end", "finally"]);
+});
+
+Deno.test("nextBatch and next() that overlap a pull settle in order", async () => {
+  const iterator = flattenBatches(batches([[delta("a"), delta("b")], [delta("c")]], []));
+  const [first, rest, last, end] = await Promise.all([
+    iterator.next(),
+    iterator.nextBatch(),
+    iterator.nextBatch(),
+    iterator.next(),
+  ]);
+  assert.deepEqual(first, { done: false, value: delta("a") });
+  assert.deepEqual(rest, { done: false, value: [delta("b")] });
+  assert.deepEqual(last, { done: false, value: [delta("c")] });
+  assert.deepEqual(end, { done: true, value: undefined });
+});

@@ -62,3 +62,18 @@ Deno.test("startDeadline fires after its time, follows the caller's signal, and 
   cleared.clear();
   assert.equal(cleared.signal.aborted, false);
 });
+
+Deno.test("startDeadline lets go of the caller's signal once cleared", () => {
+  const caller = new AbortController();
+  const cleared = startDeadline(Infinity, caller.signal);
+  cleared.clear();
+  caller.abort();
+  // The listener is gone: after the answer arrived, the caller's signal is followed by
+  // whatever reads the body, not by this deadline.
+  assert.equal(cleared.signal.aborted, false);
+
+  const already = startDeadline(Infinity, AbortSignal.abort("gone"));
+  assert.equal(already.signal.aborted, true);
+  assert.equal(already.signal.reason, "gone");
+  already.clear();
+});
