@@ -301,3 +301,16 @@ Deno.test("ResponsesClient rejects bad numeric options with RangeError before an
   });
   assert.throws(() => new ResponsesClient({ retry: { streamMaxRetries: Number.NaN } }), RangeError);
 });
+
+Deno.test("a base URL with a query: /responses goes after the path, the query stays and queryParams follow it", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK] });
+  const client = testClient(`${server.url}/?api-version=2025-04-01`, {
+    queryParams: { deployment: "codex" },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  assert.equal(
+    server.requests[0].url,
+    `${server.url}/responses?api-version=2025-04-01&deployment=codex`,
+  );
+  assert.equal(client.baseUrl, `${server.url}?api-version=2025-04-01`);
+});

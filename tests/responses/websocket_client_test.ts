@@ -474,3 +474,16 @@ Deno.test("leaving the iteration early drops the connection; the next request op
   assert.equal(server.websocket.connections.length, 2);
   assert.equal("previous_response_id" in frames(server)[1], false);
 });
+
+Deno.test("a base URL with a query: the WebSocket URL is …/responses with the query after it", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("resp-1")] });
+  await using client = testClient(`${server.url}?api-version=2025-04-01`, {
+    transport: "websocket",
+    queryParams: { deployment: "codex" },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  const { path, url } = server.websocket.connections[0].handshake;
+  assert.equal(path, "/v1/responses");
+  assert.equal(new URL(url).search, "?api-version=2025-04-01&deployment=codex");
+});
