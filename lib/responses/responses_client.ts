@@ -326,8 +326,10 @@ export class ResponsesClient {
    * Streams one response in a session of its own (a one-request turn).
    *
    * @param request What to ask for.
-   * @param options A signal, per-request headers, passthrough of unmapped events.
+   * @param options A signal, per-request headers, passthrough of unmapped events, a trace
+   * context.
    * @returns The events.
+   * @throws {CodexWireError} `usage` when `options.trace` is not a valid trace context.
    */
   stream(request: ResponsesRequest, options: StreamOptions = {}): ResponseStream {
     return this.session().stream(request, options);
