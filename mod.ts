@@ -75,6 +75,7 @@ export type {
 } from "./lib/responses/request_body.ts";
 export type { RequestCompression } from "./lib/responses/request_compression.ts";
 export type { RetryOptions } from "./lib/responses/sse_turn.ts";
+export { checkTraceContext, type TraceContext } from "./lib/responses/trace_context.ts";
 
 // The normalised events.
 export type {

@@ -13,7 +13,7 @@
  */
 
 import { TRUNCATED_DETAIL, zstdDecodeError } from "./_errors.ts";
-import { MAX_WINDOW_BYTES } from "./_options.ts";
+import { HTTP_MAX_WINDOW_BYTES, MAX_WINDOW_BYTES } from "./_options.ts";
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MAGIC = 0x184d2a50;
@@ -49,11 +49,17 @@ export interface FrameSegment {
 export interface FrameScannerOptions {
   /** A frame that declares more content than this fails at its header. */
   maxOutputBytes: number;
+  /**
+   * The input is an HTTP body in the `zstd` content coding: a frame that needs a window
+   * over 8 MiB fails at its header (instead of over zstd's default 128 MiB).
+   */
+  httpContentCoding?: boolean;
 }
 
 /** Walks zstd frames chunk by chunk; see the module doc. */
 export class FrameScanner {
   #maxOutputBytes: number;
+  #httpContentCoding: boolean;
   #state: State = State.Magic;
   #field = new Uint8Array(16);
   #fieldLength = 0;
@@ -73,6 +79,7 @@ export class FrameScanner {
    */
   constructor(options: FrameScannerOptions) {
     this.#maxOutputBytes = options.maxOutputBytes;
+    this.#httpContentCoding = options.httpContentCoding ?? false;
   }
 
   /**
@@ -273,6 +280,11 @@ export class FrameScanner {
     if (contentSize !== undefined && contentSize > this.#maxOutputBytes) {
       throw zstdDecodeError(
         `frame ${frame} declares ${contentSize} bytes of content, more than maxOutputBytes (${this.#maxOutputBytes} bytes), raise maxOutputBytes if the body is trusted`,
+      );
+    }
+    if (this.#httpContentCoding && windowSize > HTTP_MAX_WINDOW_BYTES) {
+      throw zstdDecodeError(
+        `frame ${frame} needs a ${windowSize}-byte window, more than the ${HTTP_MAX_WINDOW_BYTES} bytes (8 MiB) the zstd content coding allows over HTTP, compress it with a window of at most 8 MiB`,
       );
     }
     if (windowSize > MAX_WINDOW_BYTES) {

@@ -9,6 +9,12 @@ import type { ZstdImplementation } from "./zstd_implementation.ts";
 /** The decoder's window limit: zstd's own default (`ZSTD_WINDOWLOG_LIMIT_DEFAULT`, 2^27). */
 export const MAX_WINDOW_BYTES = 2 ** 27;
 
+/**
+ * The window limit of the `zstd` HTTP content coding: senders must not need a window over
+ * 8 MB, and a receiver may refuse a frame that does (RFC 9659); 8 MiB, as browsers take it.
+ */
+export const HTTP_MAX_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /** The `maxOutputBytes` used when the caller gives none: 256 MiB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 

@@ -26,6 +26,8 @@ export interface ZstdDecoderOptions {
    * native engine, which decodes a frame at a time. Streams keep to WASM under `"auto"`.
    */
   wholeInput: boolean;
+  /** The input is an HTTP body: frames may need a window of at most 8 MiB. */
+  httpContentCoding?: boolean;
   /**
    * Receives each output chunk; a promise it returns is awaited before more is decoded
    * (a stream's backpressure).
@@ -53,7 +55,10 @@ export async function createZstdDecoder(options: ZstdDecoderOptions): Promise<Ch
     if (produced > maxOutputBytes) throw zstdDecodeError(outputTooLargeDetail(maxOutputBytes));
     return onChunk(chunk);
   };
-  const scanner = new FrameScanner({ maxOutputBytes });
+  const scanner = new FrameScanner({
+    maxOutputBytes,
+    httpContentCoding: options.httpContentCoding ?? false,
+  });
   const implementation = options.implementation === "auto" && !options.wholeInput
     ? "wasm"
     : options.implementation;
@@ -80,6 +85,35 @@ export async function createZstdDecoder(options: ZstdDecoderOptions): Promise<Ch
       wasm.close();
     },
   };
+}
+
+/**
+ * Decompresses a whole buffer (`zstdDecompress`, and HTTP bodies with
+ * `httpContentCoding`).
+ *
+ * @param bytes The zstd frames.
+ * @param options The checked limit and engine, and whether the bytes are an HTTP body.
+ * @returns The decompressed bytes.
+ */
+export async function decompressWhole(
+  bytes: Uint8Array,
+  options: Pick<ZstdDecoderOptions, "maxOutputBytes" | "implementation" | "httpContentCoding">,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  const decoder = await createZstdDecoder({
+    ...options,
+    wholeInput: true,
+    onChunk: (chunk) => {
+      chunks.push(chunk);
+    },
+  });
+  try {
+    await decoder.push(bytes);
+    await decoder.finish();
+  } finally {
+    decoder.close();
+  }
+  return concatBytes(chunks);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { outputTooLargeDetail } from "./_errors.ts";
 import { checkImplementation, checkMaxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES } from "./_options.ts";
-import { zstdDecompress } from "./zstd_decompress.ts";
+import { decompressWhole } from "./_zstd_decoder.ts";
 import { readBytesUpTo } from "../transport/bounded_body.ts";
 import type { ZstdImplementation } from "./zstd_implementation.ts";
 
@@ -41,7 +41,8 @@ export interface DecodeContentEncodingOptions {
  * @param options The output limit and the zstd engine.
  * @returns The decoded body.
  * @throws {CodexWireError} With `kind: "compression"` for an unknown encoding, bytes that
- * do not decode, or output past `maxOutputBytes`.
+ * do not decode, a zstd frame that needs a window over 8 MiB (more than the `zstd` content
+ * coding allows; `zstdDecompress` accepts up to 128 MiB), or output past `maxOutputBytes`.
  *
  * @example Decode a request body in a test server
  * ```ts
@@ -83,7 +84,11 @@ export async function decodeContentEncoding(
   for (const coding of codings.reverse()) {
     if (body.length === 0) break;
     if (coding === "zstd") {
-      body = await zstdDecompress(body, { maxOutputBytes, implementation });
+      body = await decompressWhole(body, {
+        maxOutputBytes,
+        implementation,
+        httpContentCoding: true,
+      });
     } else if (coding === "deflate") {
       body = await inflateDeflate(body, maxOutputBytes);
     } else {

@@ -4,9 +4,8 @@
  * @module
  */
 
-import { concatBytes } from "./_bytes.ts";
 import { checkImplementation, checkMaxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES } from "./_options.ts";
-import { createZstdDecoder } from "./_zstd_decoder.ts";
+import { decompressWhole } from "./_zstd_decoder.ts";
 import type { ZstdDecompressionOptions } from "./zstd_decompression_stream.ts";
 
 /**
@@ -39,20 +38,8 @@ export async function zstdDecompress(
   bytes: Uint8Array,
   options: ZstdDecompressionOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  const decoder = await createZstdDecoder({
+  return await decompressWhole(bytes, {
     maxOutputBytes: checkMaxOutputBytes(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
     implementation: checkImplementation(options.implementation ?? "auto"),
-    wholeInput: true,
-    onChunk: (chunk) => {
-      chunks.push(chunk);
-    },
   });
-  try {
-    await decoder.push(bytes);
-    await decoder.finish();
-  } finally {
-    decoder.close();
-  }
-  return concatBytes(chunks);
 }

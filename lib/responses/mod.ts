@@ -29,3 +29,4 @@ export type {
   WebSocketTransportOptions,
 } from "./ws_transport.ts";
 export { RESPONSES_WEBSOCKETS_BETA, websocketUrl } from "./ws_handshake.ts";
+export * from "./trace_context.ts";

@@ -53,7 +53,8 @@ import type { TapeRecorder } from "../tape/tape_recorder.ts";
 /** Options of {@linkcode ResponsesClient}. */
 export interface ResponsesClientOptions {
   /**
-   * The API base; requests go to `<baseUrl>/responses`.
+   * The API base; requests go to `<baseUrl>/responses` (a query in it stays after the path:
+   * `…/openai?api-version=1` gives `…/openai/responses?api-version=1`).
    * @default {"https://api.openai.com/v1", or CHATGPT_BASE_URL with auth.chatgpt}
    */
   baseUrl?: string;
@@ -204,11 +205,10 @@ export class ResponsesClient {
         );
       }
     }
-    const baseUrl =
-      (options.baseUrl ?? (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL))
-        .replace(/\/+$/, "");
-    const query = Object.entries(options.queryParams ?? {}).map(([k, v]) => `${k}=${v}`).join("&");
-    const url = `${baseUrl}/responses${query === "" ? "" : `?${query}`}`;
+    const { baseUrl, url } = responsesUrl(
+      options.baseUrl ?? (chatgpt === undefined ? DEFAULT_BASE_URL : CHATGPT_BASE_URL),
+      options.queryParams ?? {},
+    );
     const threadId = options.threadId ?? options.conversationId ?? uuidV7();
     const sessionId = options.sessionId ?? uuidV7();
     const originator = options.originator ?? DEFAULT_ORIGINATOR;
@@ -330,8 +330,10 @@ export class ResponsesClient {
    * Streams one response in a session of its own (a one-request turn).
    *
    * @param request What to ask for.
-   * @param options A signal, per-request headers, passthrough of unmapped events.
+   * @param options A signal, per-request headers, passthrough of unmapped events, a trace
+   * context.
    * @returns The events.
+   * @throws {CodexWireError} `usage` when `options.trace` is not a valid trace context.
    */
   stream(request: ResponsesRequest, options: StreamOptions = {}): ResponseStream {
     return this.session().stream(request, options);
@@ -393,6 +395,25 @@ export interface PreconnectOptions {
   signal?: AbortSignal;
   /** The session (identity, headers, turn metadata) the handshake is made for. */
   session?: SessionOptions;
+}
+
+// `<base path>/responses?<base query>&<queryParams>`: a base URL may carry a query of its
+// own (`…/openai?api-version=…`), which must follow the path rather than precede it.
+function responsesUrl(
+  base: string,
+  queryParams: Record<string, string>,
+): { baseUrl: string; url: string } {
+  const mark = base.indexOf("?");
+  const path = (mark === -1 ? base : base.slice(0, mark)).replace(/\/+$/, "");
+  const baseQuery = mark === -1 ? "" : base.slice(mark + 1);
+  const query = [
+    baseQuery,
+    ...Object.entries(queryParams).map(([k, v]) => `${k}=${v}`),
+  ].filter((part) => part !== "").join("&");
+  return {
+    baseUrl: baseQuery === "" ? path : `${path}?${baseQuery}`,
+    url: `${path}/responses${query === "" ? "" : `?${query}`}`,
+  };
 }
 
 // The window part of `x-codex-window-id`: Codex counts context windows from 0 and moves

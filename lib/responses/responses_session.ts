@@ -18,6 +18,7 @@ import { runTurnBatches } from "./turn_engine.ts";
 import { flattenBatches } from "./_event_batches.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
 import { websocketHandshakeHeaders } from "./ws_handshake.ts";
+import { checkTraceContext, type TraceContext } from "./trace_context.ts";
 import type { WebSocketAttempt, WebSocketTransport } from "./ws_transport.ts";
 import { webSocketTurnTransport } from "./ws_turn_transport.ts";
 
@@ -32,6 +33,20 @@ export interface StreamOptions {
    * @default false
    */
   passthrough?: boolean;
+  /**
+   * The W3C trace context of this request (wins over the session's `trace`): over HTTP the
+   * `traceparent` / `tracestate` headers, over WebSocket
+   * `client_metadata.ws_request_header_traceparent` / `ws_request_header_tracestate` of
+   * this request's `response.create` (never the handshake, which later requests share).
+   *
+   * @example A request that continues a span
+   * ```ts ignore
+   * client.stream({ model: "gpt-5", input: "hi" }, {
+   *   trace: { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+   * });
+   * ```
+   */
+  trace?: TraceContext;
 }
 
 /** Options of {@linkcode ResponsesClient.session}. */
@@ -49,6 +64,11 @@ export interface SessionOptions {
   sessionId?: string;
   /** The thread id for this turn's requests. @default {the client's threadId} */
   threadId?: string;
+  /**
+   * The W3C trace context of this turn's requests, unless a request gives its own (see
+   * `StreamOptions.trace`). A `preconnect` never carries it.
+   */
+  trace?: TraceContext;
 }
 
 /** The session and thread ids requests carry. */
@@ -139,15 +159,18 @@ export class ResponsesSession {
   #turnBody: TurnBodyMetadata = {};
   #rerouted = false;
   #handshakeTurnState: string | undefined;
+  #trace: TraceContext | undefined;
 
   /**
    * Creates a session; use `ResponsesClient.session()` instead.
    *
    * @param context What the client provides.
    * @param options The turn's metadata and headers.
+   * @throws {CodexWireError} `usage` when `options.trace` is not a valid trace context.
    */
   constructor(context: SessionContext, options: SessionOptions = {}) {
     this.#context = context;
+    if (options.trace !== undefined) this.#trace = checkTraceContext(options.trace);
     this.#turnHeaders = new Headers(options.headers);
     const metadata = typeof options.turnMetadata === "string"
       ? options.turnMetadata
@@ -176,8 +199,10 @@ export class ResponsesSession {
    * Streams one response.
    *
    * @param request What to ask for.
-   * @param options A signal, per-request headers, passthrough of unmapped events.
+   * @param options A signal, per-request headers, passthrough of unmapped events, a trace
+   * context.
    * @returns The events, as a {@linkcode ResponseStream}.
+   * @throws {CodexWireError} `usage` when `options.trace` is not a valid trace context.
    */
   stream(request: ResponsesRequest, options: StreamOptions = {}): ResponseStream {
     return this.#stream(request, options, true);
@@ -243,6 +268,14 @@ export class ResponsesSession {
 
   #stream(request: ResponsesRequest, options: StreamOptions, generate: boolean): ResponseStream {
     const context = this.#context;
+    const trace = options.trace === undefined ? this.#trace : checkTraceContext(options.trace);
+    // Over WebSocket the trace rides in this request's frame: a connection's handshake is
+    // shared by the requests that reuse it, each with a trace of its own.
+    const traceMetadata: Record<string, string> = {};
+    if (trace !== undefined) {
+      traceMetadata.ws_request_header_traceparent = trace.traceparent;
+      if (trace.tracestate) traceMetadata.ws_request_header_tracestate = trace.tracestate;
+    }
     const extra = new Headers(this.#turnHeaders);
     if (options.headers !== undefined) {
       new Headers(options.headers).forEach((value, name) => extra.set(name, value));
@@ -268,6 +301,10 @@ export class ResponsesSession {
       request: async () => {
         const headers = context.baseHeaders(extra, identity);
         if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+        if (trace !== undefined) {
+          headers.set("traceparent", trace.traceparent);
+          if (trace.tracestate) headers.set("tracestate", trace.tracestate);
+        }
         json ??= JSON.stringify(bodyObject());
         if (encoded?.refused !== context.encoder.refused) {
           encoded = {
@@ -324,7 +361,9 @@ export class ResponsesSession {
           },
           body: bodyObject,
           clientMetadata: (): Record<string, string> =>
-            this.#turnState === undefined ? {} : { "x-codex-turn-state": this.#turnState },
+            this.#turnState === undefined
+              ? traceMetadata
+              : { "x-codex-turn-state": this.#turnState, ...traceMetadata },
           ...(generate ? {} : { generate: false }),
           idleTimeoutMs: context.idleTimeoutMs,
           passthrough: options.passthrough ?? false,

@@ -1,14 +1,36 @@
 // Reading a request body within a bound, as sent and once decoded by its Content-Encoding:
-// the replay server's reader, written so the mock server can share it.
+// the reader of the replay server and the capture proxy, written so the mock server can
+// share it.
 
 import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import { readBytesUpTo } from "../transport/bounded_body.ts";
 
 /** A request body read within its bound. */
 export type BoundedRequestBody =
-  | { kind: "ok"; raw: Uint8Array; decoded: Uint8Array }
+  | { kind: "ok"; raw: Uint8Array<ArrayBuffer>; decoded: Uint8Array }
   | { kind: "tooLarge" }
-  | { kind: "unreadable"; message: string };
+  // `raw`: the bytes as sent, when they could be read and only their decoding failed.
+  | { kind: "unreadable"; raw?: Uint8Array<ArrayBuffer>; message: string };
+
+/** The default bound of a request body, as sent and once decoded: 64 MiB. */
+export const DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Checks a `maxRequestBodyBytes` option.
+ *
+ * @param owner What is being started, for the message ("the replay server").
+ * @param bytes The option's value.
+ * @returns The value.
+ * @throws {RangeError} When it is not a positive integer.
+ */
+export function checkMaxRequestBodyBytes(owner: string, bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new RangeError(
+      `Cannot start ${owner}: maxRequestBodyBytes must be a positive integer, got ${bytes}`,
+    );
+  }
+  return bytes;
+}
 
 /** A decoding error about the output limit (the compression module's wording). */
 const OVER_LIMIT_REGEXP = /maxOutputBytes \(\d+ bytes\)/;
@@ -24,8 +46,9 @@ export async function readRequestBody(
   request: Request,
   maxBytes: number,
 ): Promise<BoundedRequestBody> {
+  let raw: Uint8Array<ArrayBuffer> | undefined;
   try {
-    const raw = await readBytesUpTo(request.body, maxBytes);
+    raw = await readBytesUpTo(request.body, maxBytes);
     if (raw === undefined) return { kind: "tooLarge" };
     const decoded = await decodeContentEncoding(raw, request.headers.get("content-encoding"), {
       maxOutputBytes: maxBytes,
@@ -33,6 +56,8 @@ export async function readRequestBody(
     return { kind: "ok", raw, decoded };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return OVER_LIMIT_REGEXP.test(message) ? { kind: "tooLarge" } : { kind: "unreadable", message };
+    return OVER_LIMIT_REGEXP.test(message)
+      ? { kind: "tooLarge" }
+      : { kind: "unreadable", ...(raw === undefined ? {} : { raw }), message };
   }
 }

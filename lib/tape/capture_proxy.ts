@@ -5,7 +5,6 @@
  * @module
  */
 
-import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
 import { abortableSleep } from "../transport/backoff.ts";
 import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
@@ -14,6 +13,11 @@ import { connectWebSocket, type WebSocketConnection } from "../transport/websock
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 import { LoopbackServer } from "./_loopback_server.ts";
+import {
+  checkMaxRequestBodyBytes,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
+  readRequestBody,
+} from "./_request_body.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {
@@ -42,6 +46,13 @@ export interface CaptureProxyOptions extends RedactionOptions {
    * @default {15000}
    */
   connectTimeoutMs?: number;
+  /**
+   * The largest request body accepted, in bytes, both as sent and once decoded (a gzip or
+   * zstd bomb); a larger one gets a 413 JSON error, is not forwarded and is not recorded.
+   *
+   * @default {67108864}
+   */
+  maxRequestBodyBytes?: number;
 }
 
 /** A running capture proxy; close it with `close()` or `await using`. */
@@ -91,9 +102,9 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
 /**
  * Starts a proxy that forwards to `upstream` and records every exchange to a tape.
  *
- * HTTP bodies are passed on piece by piece as they arrive (nothing is buffered); request
- * bodies in zstd or gzip are forwarded as they came and decoded for the tape, with the
- * encoding noted. WebSockets are forwarded both ways with their subprotocol and close
+ * Response bodies are passed on piece by piece as they arrive (nothing is buffered);
+ * request bodies, read whole up to `maxRequestBodyBytes` (413 past it), are forwarded as
+ * they came and, in zstd or gzip, decoded for the tape with the encoding noted. WebSockets are forwarded both ways with their subprotocol and close
  * codes. Secrets are replaced before anything is written.
  *
  * @param options The upstream, the tape, the port and what to redact.
@@ -131,6 +142,10 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
       `Cannot capture from "${upstream.href}": the upstream must be an http or https URL`,
     );
   }
+  checkMaxRequestBodyBytes(
+    "the capture proxy",
+    options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+  );
   const owned = !(options.out instanceof TapeRecorder);
   const recorder = options.out instanceof TapeRecorder
     ? options.out
@@ -152,6 +167,7 @@ class RecordingProxy implements CaptureProxy {
   #ownsRecorder: boolean;
   #log: (line: string) => void;
   #connectTimeoutMs: number;
+  #maxBodyBytes: number;
   #server: LoopbackServer;
   #closing: AbortController = new AbortController();
   #sockets: Set<OpenSocket> = new Set();
@@ -163,6 +179,7 @@ class RecordingProxy implements CaptureProxy {
     // deno-lint-ignore no-console
     this.#log = options.log ?? ((line) => console.error(line));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.#maxBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
     this.#server = new LoopbackServer({
       port: options.port,
       beforeShutdown: () => this.#endSockets(),
@@ -217,16 +234,31 @@ class RecordingProxy implements CaptureProxy {
   async #http(request: Request, conn: string): Promise<Response> {
     const incoming = new URL(request.url);
     const target = new URL(incoming.pathname + incoming.search, this.#upstream);
-    const raw = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
     const encoding = request.headers.get("content-encoding") ?? undefined;
-    let decoded: Uint8Array | undefined = raw;
+    let raw: Uint8Array<ArrayBuffer> | undefined;
+    let decoded: Uint8Array | undefined;
     let noted = encoding;
-    if (raw !== undefined && encoding !== undefined) {
-      try {
-        decoded = await decodeContentEncoding(raw, encoding);
-      } catch (error) {
-        noted = `${encoding} (not decoded: ${error instanceof Error ? error.message : error})`;
+    if (request.body !== null) {
+      const maxBytes = this.#maxBodyBytes;
+      const read = await readRequestBody(request, maxBytes);
+      if (read.kind === "tooLarge") {
+        const message =
+          `The capture proxy accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`;
+        this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
+        return Response.json({ error: { message, type: "capture_body_too_large" } }, {
+          status: 413,
+        });
       }
+      if (read.kind === "unreadable" && read.raw === undefined) {
+        const message = `Cannot read the request body: ${read.message}`;
+        return Response.json({ error: { message, type: "capture_unreadable_body" } }, {
+          status: 400,
+        });
+      }
+      raw = read.raw;
+      // A body that does not decode is still forwarded as it came, and recorded as sent.
+      decoded = read.kind === "ok" ? read.decoded : raw;
+      if (read.kind === "unreadable") noted = `${encoding} (not decoded: ${read.message})`;
     }
     this.#record((r) =>
       r.httpRequest(conn, {

@@ -19,7 +19,11 @@ import { FaultBook, INJECTED_ERROR_EVENT, parseFault, type ReplayFault } from ".
 import { type HttpInteraction, Tape, type WsInteraction } from "./tape.ts";
 import { fromTapeData, type WsFrameRecord } from "./tape_record.ts";
 import { abortableSleep } from "../transport/backoff.ts";
-import { readRequestBody } from "./_request_body.ts";
+import {
+  checkMaxRequestBodyBytes,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
+  readRequestBody,
+} from "./_request_body.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 import { LoopbackServer } from "./_loopback_server.ts";
 
@@ -158,19 +162,11 @@ export async function startReplayServer(
       : 0,
     // deno-lint-ignore no-console
     log: options.log ?? ((line) => console.error(line)),
-    maxBodyBytes: checkMaxBodyBytes(options.maxRequestBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes: checkMaxRequestBodyBytes(
+      "the replay server",
+      options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+    ),
   });
-}
-
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-function checkMaxBodyBytes(bytes: number): number {
-  if (!Number.isSafeInteger(bytes) || bytes < 1) {
-    throw new RangeError(
-      `Cannot start the replay server: maxRequestBodyBytes must be a positive integer, got ${bytes}`,
-    );
-  }
-  return bytes;
 }
 
 interface Settings {

@@ -3,8 +3,14 @@
 
 import assert from "node:assert/strict";
 import { deflateRawSync, deflateSync } from "node:zlib";
-import { decodeContentEncoding, zstdCompress } from "../../lib/compression/mod.ts";
-import { assertCompressionError, assertSameBytes, makeText, readAll } from "./_zstd_helpers.ts";
+import { decodeContentEncoding, zstdCompress, zstdDecompress } from "../../lib/compression/mod.ts";
+import {
+  assertCompressionError,
+  assertSameBytes,
+  makeText,
+  readAll,
+  runZstd,
+} from "./_zstd_helpers.ts";
 
 const BODY = makeText(100_000, 21);
 
@@ -102,4 +108,20 @@ Deno.test("decodeContentEncoding stops at maxOutputBytes for every encoding", as
     decodeContentEncoding(await zstdCompress(zeros), "zstd", options),
     "Cannot decompress zstd body: the output exceeds maxOutputBytes (1048576 bytes), raise maxOutputBytes if the body is trusted",
   );
+});
+
+Deno.test("decodeContentEncoding refuses a zstd frame that needs a window over 8 MiB, as HTTP's zstd coding allows no more; zstdDecompress still takes it", async () => {
+  const json = new TextEncoder().encode('{"model":"m","input":"hi"}');
+  // From a pipe the CLI keeps the window it is given: 16 MiB, and exactly 8 MiB.
+  const wide = await runZstd(["--zstd=wlog=24", "-c"], json);
+  const limit = await runZstd(["--zstd=wlog=23", "-c"], json);
+  assert.equal(wide[5], 0x70, "the frame header asks for a 2^24-byte window");
+  for (const implementation of ["wasm", "native"] as const) {
+    await assertCompressionError(
+      decodeContentEncoding(wide, "zstd", { implementation }),
+      "Cannot decompress zstd body: frame 1 needs a 16777216-byte window, more than the 8388608 bytes (8 MiB) the zstd content coding allows over HTTP, compress it with a window of at most 8 MiB",
+    );
+    assertSameBytes(await decodeContentEncoding(limit, "zstd", { implementation }), json);
+    assertSameBytes(await zstdDecompress(wide, { implementation }), json);
+  }
 });

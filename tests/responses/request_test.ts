@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { buildResponsesBody, isAzureBaseUrl } from "../../lib/responses/request_body.ts";
 import { mergeRequestHeaders } from "../../lib/responses/request_headers.ts";
 import { ResponsesClient } from "../../lib/responses/responses_client.ts";
+import { CodexWireError } from "../../lib/errors/codex_wire_error.ts";
 import type { ResponseItem } from "../../lib/schema/response_item.ts";
 import { completedEvent, startMockResponsesServer } from "../../testing.ts";
 import { testClient } from "../_helpers.ts";
@@ -300,4 +301,68 @@ Deno.test("ResponsesClient rejects bad numeric options with RangeError before an
       "Cannot create ResponsesClient: idleTimeoutMs must be a positive number of milliseconds up to 2147483647 (about 24.8 days), or Infinity for no timeout, got -1",
   });
   assert.throws(() => new ResponsesClient({ retry: { streamMaxRetries: Number.NaN } }), RangeError);
+});
+
+Deno.test("a base URL with a query: /responses goes after the path, the query stays and queryParams follow it", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK] });
+  const client = testClient(`${server.url}/?api-version=2025-04-01`, {
+    queryParams: { deployment: "codex" },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  assert.equal(
+    server.requests[0].url,
+    `${server.url}/responses?api-version=2025-04-01&deployment=codex`,
+  );
+  assert.equal(client.baseUrl, `${server.url}?api-version=2025-04-01`);
+});
+
+const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+Deno.test("traceparent and tracestate go out as headers on every HTTP request (a retry too); a request's trace wins over its session's", async () => {
+  await using server = await startMockResponsesServer({
+    responses: [{ status: 500, body: "busy" }, OK, OK],
+  });
+  const client = testClient(server.url);
+  const turn = client.session({ trace: { traceparent: TRACEPARENT, tracestate: "a=1,b=2" } });
+  await turn.stream({ model: "m", input: "x" }).finalResponse();
+  const other = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+  await turn.stream({ model: "m", input: "y" }, { trace: { traceparent: other } })
+    .finalResponse();
+  const [failed, retried, second] = server.requests;
+  for (const request of [failed, retried]) {
+    assert.equal(request.headers.get("traceparent"), TRACEPARENT);
+    assert.equal(request.headers.get("tracestate"), "a=1,b=2");
+  }
+  assert.equal(second.headers.get("traceparent"), other);
+  assert.equal(second.headers.has("tracestate"), false);
+  // Over HTTP the trace is a header only.
+  const metadata = (retried.json as { client_metadata: Record<string, string> }).client_metadata;
+  assert.equal("ws_request_header_traceparent" in metadata, false);
+});
+
+Deno.test("a traceparent that is not W3C-shaped, or has an all-zero id, is a usage error before anything is sent", async () => {
+  await using server = await startMockResponsesServer();
+  const client = testClient(server.url);
+  const bad = [
+    "",
+    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+    "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+    "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+  ];
+  for (const traceparent of bad) {
+    assert.throws(
+      () => client.stream({ model: "m", input: "x" }, { trace: { traceparent } }),
+      (error: unknown) =>
+        error instanceof CodexWireError && error.kind === "usage" &&
+        error.message.startsWith("Cannot send trace context: "),
+    );
+    assert.throws(() => client.session({ trace: { traceparent } }), CodexWireError);
+  }
+  assert.throws(
+    () => client.session({ trace: { traceparent: TRACEPARENT, tracestate: "a=1\r\nx: y" } }),
+    /tracestate must be printable ASCII text/,
+  );
+  assert.equal(server.requests.length, 0);
 });

@@ -61,14 +61,20 @@ Deno.test("responses_websocket_streams_request: a response.create frame over one
   assert.equal(server.websocket.connections[0].handshake.path, "/v1/responses");
 });
 
+const TRACE_1 = {
+  traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+  tracestate: "vendor=one",
+};
+const TRACE_2 = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+
 Deno.test("responses_websocket_reuses_connection_with_per_turn_trace_payloads / reuses_connection_after_session_drop", async () => {
   await using server = await startMockResponsesServer();
   server.websocket.enqueue({ responses: [OK("resp-1"), OK("resp-2")] });
   await using client = testClient(server.url, { transport: "websocket" });
-  await client.session({ turnMetadata: { turn_id: "turn-1" } })
+  await client.session({ turnMetadata: { turn_id: "turn-1" }, trace: TRACE_1 })
     .stream({ model: "m", input: "one" }).finalResponse();
   await client.session({ turnMetadata: { turn_id: "turn-2" } })
-    .stream({ model: "m", input: "two" }).finalResponse();
+    .stream({ model: "m", input: "two" }, { trace: TRACE_2 }).finalResponse();
   assert.equal(server.websocket.connections.length, 1);
   const [one, two] = frames(server);
   assert.equal(one.client_metadata?.turn_id, "turn-1");
@@ -77,6 +83,47 @@ Deno.test("responses_websocket_reuses_connection_with_per_turn_trace_payloads / 
     JSON.parse(two.client_metadata?.["x-codex-turn-metadata"] ?? "{}").turn_id,
     "turn-2",
   );
+  // Each request carries its own turn's trace, in client_metadata only.
+  assert.equal(one.client_metadata?.ws_request_header_traceparent, TRACE_1.traceparent);
+  assert.equal(one.client_metadata?.ws_request_header_tracestate, "vendor=one");
+  assert.equal(two.client_metadata?.ws_request_header_traceparent, TRACE_2.traceparent);
+  assert.equal("ws_request_header_tracestate" in (two.client_metadata ?? {}), false);
+  assert.notEqual(
+    one.client_metadata?.ws_request_header_traceparent,
+    two.client_metadata?.ws_request_header_traceparent,
+  );
+  assert.equal("trace" in one, false);
+  assert.equal(handshake(server, 0).has("traceparent"), false);
+  assert.equal(handshake(server, 0).has("tracestate"), false);
+});
+
+Deno.test("responses_websocket_preconnect_does_not_replace_turn_trace_payload: the handshake carries no trace, the turn's request does", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("resp-1")] });
+  await using client = testClient(server.url, { transport: "websocket" });
+  const turn = client.session({ trace: TRACE_1 });
+  await turn.preconnect();
+  assert.equal(frames(server).length, 0);
+  await turn.stream({ model: "m", input: "hello" }).finalResponse();
+  assert.equal(server.websocket.connections.length, 1);
+  assert.equal(handshake(server, 0).has("traceparent"), false);
+  assert.equal(handshake(server, 0).has("tracestate"), false);
+  const [request] = frames(server);
+  assert.equal(request.client_metadata?.ws_request_header_traceparent, TRACE_1.traceparent);
+  assert.equal(request.client_metadata?.ws_request_header_tracestate, TRACE_1.tracestate);
+});
+
+Deno.test("a warm-up carries its own trace, and the turn that continues it carries the turn's", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("warm-1"), OK("resp-1")] });
+  await using client = testClient(server.url, { transport: "websocket" });
+  const request = { model: "m", input: "hi" };
+  await client.prewarm(request, { trace: TRACE_2 });
+  await client.stream(request, { trace: TRACE_1 }).finalResponse();
+  const [warm, real] = frames(server);
+  assert.equal(warm.client_metadata?.ws_request_header_traceparent, TRACE_2.traceparent);
+  assert.equal(real.client_metadata?.ws_request_header_traceparent, TRACE_1.traceparent);
+  assert.equal(real.previous_response_id, "warm-1", "a new trace does not defeat the reuse");
 });
 
 Deno.test("responses_websocket_preconnect_reuses_connection: preconnect is a handshake, and the first turn uses it with its own metadata", async () => {
@@ -473,4 +520,17 @@ Deno.test("leaving the iteration early drops the connection; the next request op
   assert.equal(final.responseId, "resp-2");
   assert.equal(server.websocket.connections.length, 2);
   assert.equal("previous_response_id" in frames(server)[1], false);
+});
+
+Deno.test("a base URL with a query: the WebSocket URL is …/responses with the query after it", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("resp-1")] });
+  await using client = testClient(`${server.url}?api-version=2025-04-01`, {
+    transport: "websocket",
+    queryParams: { deployment: "codex" },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  const { path, url } = server.websocket.connections[0].handshake;
+  assert.equal(path, "/v1/responses");
+  assert.equal(new URL(url).search, "?api-version=2025-04-01&deployment=codex");
 });

@@ -13,6 +13,7 @@ import {
   outputTextDeltaEvent,
 } from "../../lib/testing/response_event_builders.ts";
 import { encodeSseEvents } from "../../lib/testing/sse_encoding.ts";
+import { runZstd } from "../compression/_zstd_helpers.ts";
 
 const decoder = new TextDecoder();
 
@@ -166,6 +167,20 @@ Deno.test("the server answers 415 to a body it cannot decode and keeps its queue
   assert.equal(
     body.error.message,
     'Cannot decode body: unknown Content-Encoding "br", use zstd, gzip, deflate or identity',
+  );
+  assert.equal(server.pendingResponses, 1);
+});
+
+Deno.test("the server answers 415 to a zstd body whose frame needs a window over 8 MiB", async () => {
+  await using server = await startMockResponsesServer({ responses: [{ body: "ok" }] });
+  const json = new TextEncoder().encode('{"input":"hi"}');
+  // From a pipe the zstd CLI keeps the window it is given: 16 MiB.
+  const body = await runZstd(["--zstd=wlog=24", "-c"], json) as Uint8Array<ArrayBuffer>;
+  const response = await post(server, { headers: { "content-encoding": "zstd" }, body });
+  assert.equal(response.status, 415);
+  assert.match(
+    (await response.json()).error.message,
+    /needs a 16777216-byte window, more than the 8388608 bytes \(8 MiB\) the zstd content coding allows over HTTP/,
   );
   assert.equal(server.pendingResponses, 1);
 });

@@ -1,0 +1,102 @@
+// The capture proxy's bound on request bodies: as sent and once decoded, as the replay
+// server bounds them.
+
+import assert from "node:assert/strict";
+import { completedEvent, startMockResponsesServer } from "../../lib/testing/mod.ts";
+import { startCaptureProxy, Tape } from "../../lib/tape/mod.ts";
+
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(
+    await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")))
+      .arrayBuffer(),
+  );
+}
+
+Deno.test("capture refuses a request body past maxRequestBodyBytes, as sent or once decoded, with a 413, forwarding and recording nothing", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const logs: string[] = [];
+  try {
+    await using upstream = await startMockResponsesServer({
+      responses: [{ events: [completedEvent("resp-1")] }],
+    });
+    {
+      await using proxy = await startCaptureProxy({
+        upstream: upstream.url,
+        out,
+        maxRequestBodyBytes: 1024,
+        log: (line) => logs.push(line),
+      });
+      const big = await fetch(`${proxy.baseUrl}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pad: "x".repeat(2000) }),
+      });
+      assert.equal(big.status, 413);
+      const error = (await big.json()).error;
+      assert.equal(error.type, "capture_body_too_large");
+      assert.match(error.message, /up to 1024 bytes \(maxRequestBodyBytes\)/);
+
+      const bomb = await gzip(JSON.stringify({ pad: "0".repeat(64 * 1024) }));
+      assert.ok(bomb.length < 1024);
+      const decoded = await fetch(`${proxy.baseUrl}/responses`, {
+        method: "POST",
+        headers: { "content-encoding": "gzip" },
+        body: bomb,
+      });
+      assert.equal(decoded.status, 413);
+      await decoded.body?.cancel();
+      assert.equal(upstream.requests.length, 0, "nothing refused reaches the upstream");
+
+      const small = await fetch(`${proxy.baseUrl}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pad: "x".repeat(100) }),
+      });
+      assert.equal(small.status, 200);
+      await small.body?.cancel();
+    }
+    assert.equal(upstream.requests.length, 1);
+    const tape = await Tape.read(out);
+    assert.equal(tape.http.length, 1, "only the accepted request is on the tape");
+    assert.equal(logs.filter((line) => line.includes("maxRequestBodyBytes")).length, 2);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("capture keeps forwarding a body that does not decode, noting its encoding", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    await using upstream = await startMockResponsesServer();
+    {
+      await using proxy = await startCaptureProxy({ upstream: upstream.url, out, log: () => {} });
+      const answer = await fetch(`${proxy.baseUrl}/models`, {
+        method: "POST",
+        headers: { "content-encoding": "gzip" },
+        body: "not gzip",
+      });
+      // The mock answers an undecodable body itself: the proxy passed it on unchanged.
+      assert.equal(answer.status, 415);
+      await answer.body?.cancel();
+    }
+    assert.equal(upstream.requests.length, 0);
+    const records = (await Tape.read(out)).records;
+    const request = records.find((record) => record.type === "http.request") as {
+      encoding?: string;
+    };
+    assert.match(request.encoding ?? "", /^gzip \(not decoded: /);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("capture refuses a maxRequestBodyBytes that is not a positive integer", async () => {
+  await assert.rejects(
+    startCaptureProxy({
+      upstream: "http://127.0.0.1:1/v1",
+      out: "unused.jsonl",
+      maxRequestBodyBytes: 0,
+    }),
+    RangeError,
+  );
+});
