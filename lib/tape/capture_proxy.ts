@@ -17,7 +17,7 @@ import {
   checkMaxRequestBodyBytes,
   DEFAULT_MAX_REQUEST_BODY_BYTES,
   readRequestBody,
-} from "./_request_body.ts";
+} from "../transport/_request_body.ts";
 
 /** Options of {@linkcode startCaptureProxy}. */
 export interface CaptureProxyOptions extends RedactionOptions {

@@ -23,7 +23,7 @@ import {
   checkMaxRequestBodyBytes,
   DEFAULT_MAX_REQUEST_BODY_BYTES,
   readRequestBody,
-} from "./_request_body.ts";
+} from "../transport/_request_body.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
 import { LoopbackServer } from "./_loopback_server.ts";
 

@@ -6,8 +6,11 @@
  * @module
  */
 
-import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
-import { readBytesUpTo } from "../transport/bounded_body.ts";
+import {
+  checkMaxRequestBodyBytes,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
+  readRequestBody,
+} from "../transport/_request_body.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
 import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
@@ -220,12 +223,10 @@ export function startMockResponsesServer(
   options: MockResponsesServerOptions = {},
 ): Promise<MockResponsesServer> {
   try {
-    const maxBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
-    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-      throw new RangeError(
-        `Cannot start the mock responses server: maxRequestBodyBytes must be a positive integer, got ${maxBodyBytes}`,
-      );
-    }
+    const maxBodyBytes = checkMaxRequestBodyBytes(
+      "the mock responses server",
+      options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+    );
     const server = new ScriptedResponsesServer(options.port ?? 0, maxBodyBytes);
     if (options.responses !== undefined) server.enqueue(...options.responses);
     return Promise.resolve(server);
@@ -303,26 +304,16 @@ class ScriptedResponsesServer implements MockResponsesServer {
     ) {
       return await this.websocket.handle(request);
     }
-    const contentEncoding = request.headers.get("content-encoding");
-    let body: Uint8Array;
-    const maxBytes = this.#maxBodyBytes;
-    const tooLarge = () =>
-      jsonError(
+    const body = await readRequestBody(request, this.#maxBodyBytes);
+    if (body.kind === "tooLarge") {
+      return jsonError(
         413,
         "mock_body_too_large",
-        `The mock responses server accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`,
+        `The mock responses server accepts request bodies of up to ${this.#maxBodyBytes} bytes (maxRequestBodyBytes), sent and decoded`,
       );
-    try {
-      const raw = await readBytesUpTo(request.body, maxBytes);
-      if (raw === undefined) return tooLarge();
-      body = await decodeContentEncoding(raw, contentEncoding, { maxOutputBytes: maxBytes });
-    } catch (error) {
-      if (error instanceof Error && OVER_LIMIT_REGEXP.test(error.message)) {
-        return tooLarge();
-      }
-      return jsonError(415, "mock_unreadable_body", errorMessage(error));
     }
-    this.requests.push(recordRequest(request, body));
+    if (body.kind === "unreadable") return jsonError(415, "mock_unreadable_body", body.message);
+    this.requests.push(recordRequest(request, body.decoded));
 
     if (!url.pathname.endsWith("/responses")) {
       return jsonError(
@@ -450,9 +441,7 @@ export function numberEvents<T extends { readonly type: string }>(
   );
 }
 
-const DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 /** A decoding error about the output limit (the compression module's wording). */
-const OVER_LIMIT_REGEXP = /maxOutputBytes \(\d+ bytes\)/;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 function toPiece(chunk: MockChunk, where: string): Piece {

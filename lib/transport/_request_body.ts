@@ -1,9 +1,8 @@
 // Reading a request body within a bound, as sent and once decoded by its Content-Encoding:
-// the reader of the replay server and the capture proxy, written so the mock server can
-// share it.
+// the reader of the mock server, the replay server and the capture proxy.
 
 import { decodeContentEncoding } from "../compression/decode_content_encoding.ts";
-import { readBytesUpTo } from "../transport/bounded_body.ts";
+import { readBytesUpTo } from "./bounded_body.ts";
 
 /** A request body read within its bound. */
 export type BoundedRequestBody =
