@@ -13,6 +13,7 @@ import type { MessageItem, ResponseItem } from "../schema/response_item.ts";
 import { DEFAULT_COLUMNS, type OutputStream, type Palette, StatusLine } from "./output.ts";
 import type { ResponseRenderer } from "./response_renderer.ts";
 import { formatRateLimit, formatSeconds, formatTokenUsage } from "./usage_summary.ts";
+import { responsesUrl } from "../responses/_responses_url.ts";
 
 /** Options of {@linkcode HumanRenderer}. */
 export interface HumanRendererOptions {
@@ -315,6 +316,15 @@ function formatDelay(delayMs: number): string {
 }
 
 // A next step for the failures where one is known.
+// Where the client sends requests for this base URL (as it was given when it cannot be).
+function requestUrl(baseUrl: string): string {
+  try {
+    return responsesUrl(baseUrl).url;
+  } catch {
+    return baseUrl;
+  }
+}
+
 function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string | undefined {
   switch (error.kind) {
     case "unauthorized":
@@ -343,7 +353,7 @@ function hintFor(error: CodexWireError, baseUrl: string, nowMs: number): string 
     case "http":
       // A 404, or a 2xx page that is not an event stream: the URL points elsewhere.
       return error.status === 404 || (error.status !== undefined && error.status < 300)
-        ? `check the base URL: requests go to ${baseUrl}/responses`
+        ? `check the base URL: requests go to ${requestUrl(baseUrl)}`
         : undefined;
     default:
       return undefined;

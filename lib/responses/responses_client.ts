@@ -8,6 +8,7 @@
 import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import { buildResponsesBody, type ResponsesRequest } from "./request_body.ts";
 import { DEFAULT_ORIGINATOR, defaultUserAgent } from "./request_headers.ts";
+import { responsesUrl } from "./_responses_url.ts";
 import { uuidV7 } from "./_uuid_v7.ts";
 import type { ResponseStream } from "./response_stream.ts";
 import { RequestBodyEncoder, type RequestCompression } from "./request_compression.ts";
@@ -166,7 +167,10 @@ const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
  * ```
  */
 export class ResponsesClient {
-  /** The base URL requests go to (`<baseUrl>/responses`). */
+  /**
+   * The base URL: its path without trailing slashes, and its query when it has one.
+   * Requests go to the path + `/responses`, the query after it.
+   */
   readonly baseUrl: string;
   /** The session id this client sends. */
   readonly sessionId: string;
@@ -395,25 +399,6 @@ export interface PreconnectOptions {
   signal?: AbortSignal;
   /** The session (identity, headers, turn metadata) the handshake is made for. */
   session?: SessionOptions;
-}
-
-// `<base path>/responses?<base query>&<queryParams>`: a base URL may carry a query of its
-// own (`…/openai?api-version=…`), which must follow the path rather than precede it.
-function responsesUrl(
-  base: string,
-  queryParams: Record<string, string>,
-): { baseUrl: string; url: string } {
-  const mark = base.indexOf("?");
-  const path = (mark === -1 ? base : base.slice(0, mark)).replace(/\/+$/, "");
-  const baseQuery = mark === -1 ? "" : base.slice(mark + 1);
-  const query = [
-    baseQuery,
-    ...Object.entries(queryParams).map(([k, v]) => `${k}=${v}`),
-  ].filter((part) => part !== "").join("&");
-  return {
-    baseUrl: baseQuery === "" ? path : `${path}?${baseQuery}`,
-    url: `${path}/responses${query === "" ? "" : `?${query}`}`,
-  };
 }
 
 // The window part of `x-codex-window-id`: Codex counts context windows from 0 and moves

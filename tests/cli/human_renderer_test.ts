@@ -8,7 +8,12 @@ import { memoryOutput } from "./_cli_helpers.ts";
 const NOW_MS = 1_700_000_000_000;
 
 function renderer(
-  options: { color?: boolean; stdoutIsTerminal?: boolean; stderrIsTerminal?: boolean } = {},
+  options: {
+    color?: boolean;
+    stdoutIsTerminal?: boolean;
+    stderrIsTerminal?: boolean;
+    baseUrl?: string;
+  } = {},
 ) {
   const stdout = memoryOutput(options.stdoutIsTerminal ?? false);
   const stderr = memoryOutput(options.stderrIsTerminal ?? options.color ?? false);
@@ -17,7 +22,7 @@ function renderer(
     stderr,
     palette: createPalette(options.color ?? false),
     requestedModel: "gpt-5.2-codex",
-    baseUrl: "http://127.0.0.1:9/v1",
+    baseUrl: options.baseUrl ?? "http://127.0.0.1:9/v1",
     now: () => NOW_MS,
   });
   return { human, stdout, stderr };
@@ -248,4 +253,18 @@ Deno.test("HumanRenderer's 429 hint gives the delay the server asked for", async
     }),
   );
   assert.match(stderr.text, /\nhint: wait 20\.0 s, as the server asked, and try again\n$/);
+});
+
+Deno.test("the 404 hint names the URL requests really go to when the base URL has a query", async () => {
+  const { human, stderr } = renderer({ baseUrl: "http://127.0.0.1:9/openai?api-version=1" });
+  await human.fail(
+    new CodexWireError("Request failed with HTTP 404 Not Found", {
+      kind: "http",
+      status: 404,
+    }),
+  );
+  assert.match(
+    stderr.text,
+    /hint: check the base URL: requests go to http:\/\/127\.0\.0\.1:9\/openai\/responses\?api-version=1\n/,
+  );
 });

@@ -366,3 +366,46 @@ Deno.test("a traceparent that is not W3C-shaped, or has an all-zero id, is a usa
   );
   assert.equal(server.requests.length, 0);
 });
+
+Deno.test("a base URL's empty query pairs are dropped, and a fragment is refused when the client is made", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK, OK] });
+  for (const base of [`${server.url}?`, `${server.url}/?a=1&`]) {
+    const client = testClient(base, { queryParams: { d: "x" } });
+    await client.stream({ model: "m", input: "x" }).finalResponse();
+  }
+  assert.deepEqual(server.requests.map((request) => request.url), [
+    `${server.url}/responses?d=x`,
+    `${server.url}/responses?a=1&d=x`,
+  ]);
+  for (const base of [`${server.url}#frag`, `${server.url}?api-version=1#frag`]) {
+    assert.throws(
+      () => testClient(base),
+      (error: unknown) =>
+        error instanceof TypeError && /baseUrl must not have a fragment/.test(error.message),
+    );
+  }
+});
+
+Deno.test("a null trace is a usage error; a blank tracestate is left out and a padded one trimmed, the same over HTTP and WebSocket", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK, OK] });
+  const client = testClient(server.url);
+  assert.throws(
+    () => client.stream({ model: "m", input: "x" }, { trace: null as unknown as undefined }),
+    (error: unknown) =>
+      error instanceof CodexWireError && error.kind === "usage" &&
+      /trace must be an object/.test(error.message),
+  );
+  assert.throws(
+    () => client.session({ trace: 7 as unknown as { traceparent: string } }),
+    (error: unknown) => error instanceof CodexWireError && error.kind === "usage",
+  );
+  await client.stream({ model: "m", input: "x" }, {
+    trace: { traceparent: TRACEPARENT, tracestate: "   " },
+  }).finalResponse();
+  await client.stream({ model: "m", input: "x" }, {
+    trace: { traceparent: TRACEPARENT, tracestate: "  a=1 " },
+  }).finalResponse();
+  const [blank, padded] = server.requests;
+  assert.equal(blank.headers.has("tracestate"), false);
+  assert.equal(padded.headers.get("tracestate"), "a=1");
+});
