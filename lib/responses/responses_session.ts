@@ -221,6 +221,8 @@ export class ResponsesSession {
    * @throws {CodexWireError} When the warm-up fails.
    */
   async prewarm(request: ResponsesRequest, options: StreamOptions = {}): Promise<void> {
+    // A bad trace context fails before anything is sent, a handshake included.
+    if (options.trace !== undefined) checkTraceContext(options.trace);
     const ws = this.#context.websocket;
     if (ws === undefined || ws.fallback.websocketDisabled) return;
     await this.preconnect(options.signal === undefined ? {} : { signal: options.signal });

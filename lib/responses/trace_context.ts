@@ -32,21 +32,30 @@ const TRACESTATE_REGEXP = /^[\x20-\x7e]*$/;
  * Checks a trace context before it goes out.
  *
  * @param trace The trace context.
- * @returns The same trace context.
- * @throws {CodexWireError} `usage` when `traceparent` is not a version-00 W3C
- * `traceparent` with non-zero ids, or `tracestate` holds characters a header cannot.
+ * @returns The trace context to send: `tracestate` trimmed, and left out when empty.
+ * @throws {CodexWireError} `usage` when it is not an object, `traceparent` is not a
+ * version-00 W3C `traceparent` with non-zero ids, or `tracestate` holds characters a
+ * header cannot.
  *
  * @example Usage
  * ```ts
  * import { checkTraceContext } from "./trace_context.ts";
  * import assert from "node:assert/strict";
  *
- * const trace = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
- * assert.equal(checkTraceContext(trace), trace);
+ * const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+ * assert.deepEqual(checkTraceContext({ traceparent, tracestate: " " }), { traceparent });
  * assert.throws(() => checkTraceContext({ traceparent: "00-abc-01" }), { kind: "usage" });
  * ```
  */
 export function checkTraceContext(trace: TraceContext): TraceContext {
+  if (typeof trace !== "object" || trace === null) {
+    throw new CodexWireError(
+      `Cannot send trace context: trace must be an object { traceparent, tracestate? }, got ${
+        JSON.stringify(trace)
+      }`,
+      { kind: "usage" },
+    );
+  }
   const { traceparent, tracestate } = trace;
   const match = typeof traceparent === "string" ? TRACEPARENT_REGEXP.exec(traceparent) : null;
   if (match === null) {
@@ -76,5 +85,7 @@ export function checkTraceContext(trace: TraceContext): TraceContext {
       { kind: "usage" },
     );
   }
-  return trace;
+  // Sent the same over HTTP (where a header value is trimmed) and over WebSocket.
+  const state = tracestate?.trim();
+  return state === undefined || state === "" ? { traceparent } : { traceparent, tracestate: state };
 }

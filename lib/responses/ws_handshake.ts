@@ -52,14 +52,17 @@ export interface WebSocketHandshakeHeadersOptions {
   timingMetrics?: boolean;
 }
 
-// Headers that describe an HTTP body or its answer, and the per-request turn state (sent
-// in `client_metadata` over WebSocket): none belongs on an upgrade request.
+// Headers that describe an HTTP body or its answer, and the per-request turn state and
+// trace context (sent in `client_metadata` over WebSocket, each request its own): none
+// belongs on an upgrade request, which the connection's later requests share.
 const HTTP_ONLY_HEADERS: readonly string[] = [
   "accept",
   "content-type",
   "content-encoding",
   "content-length",
   "x-codex-turn-state",
+  "traceparent",
+  "tracestate",
 ];
 
 /**

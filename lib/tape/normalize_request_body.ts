@@ -30,6 +30,12 @@ const DROPPED_KEYS: ReadonlySet<string> = new Set([
   "internal_chat_message_metadata_passthrough",
 ]);
 
+/** `client_metadata` keys of a request's W3C trace context, left out with their values. */
+const TRACE_METADATA_KEYS: ReadonlySet<string> = new Set([
+  "ws_request_header_traceparent",
+  "ws_request_header_tracestate",
+]);
+
 const PREFIXED_UUID_REGEXP =
   /^([A-Za-z][A-Za-z0-9]*)_[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const UUID_REGEXP = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,7 +81,12 @@ export function normalizeRequestBody(value: unknown): unknown {
   for (const [key, field] of entries) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key === "client_metadata" && typeof field === "object" && field !== null) {
-      out[key] = Object.fromEntries(Object.keys(field).sort().map((name) => [name, "<volatile>"]));
+      // The trace context comes and goes with the caller's tracing: its keys are left out.
+      out[key] = Object.fromEntries(
+        Object.keys(field).filter((name) => !TRACE_METADATA_KEYS.has(name)).sort().map((
+          name,
+        ) => [name, "<volatile>"]),
+      );
     } else if (VOLATILE_KEYS.has(key)) {
       out[key] = "<volatile>";
     } else {

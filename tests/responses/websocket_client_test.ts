@@ -126,6 +126,28 @@ Deno.test("a warm-up carries its own trace, and the turn that continues it carri
   assert.equal(real.previous_response_id, "warm-1", "a new trace does not defeat the reuse");
 });
 
+Deno.test("a warm-up with a bad trace context fails before any handshake", async () => {
+  await using server = await startMockResponsesServer();
+  await using client = testClient(server.url, { transport: "websocket" });
+  await assert.rejects(
+    () => client.prewarm({ model: "m", input: "hi" }, { trace: { traceparent: "bad" } }),
+    (error: unknown) => error instanceof Error && /traceparent must be/.test(error.message),
+  );
+  assert.equal(server.websocket.connections.length, 0);
+});
+
+Deno.test("traceparent and tracestate given as plain headers stay off the shared handshake", async () => {
+  await using server = await startMockResponsesServer();
+  server.websocket.enqueue({ responses: [OK("resp-1")] });
+  await using client = testClient(server.url, {
+    transport: "websocket",
+    headers: { traceparent: TRACE_1.traceparent, tracestate: "a=1" },
+  });
+  await client.stream({ model: "m", input: "hello" }).finalResponse();
+  assert.equal(handshake(server, 0).has("traceparent"), false);
+  assert.equal(handshake(server, 0).has("tracestate"), false);
+});
+
 Deno.test("responses_websocket_preconnect_reuses_connection: preconnect is a handshake, and the first turn uses it with its own metadata", async () => {
   await using server = await startMockResponsesServer();
   server.websocket.enqueue({ responses: [OK("resp-1")] });

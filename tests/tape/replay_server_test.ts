@@ -98,6 +98,17 @@ Deno.test("replay with matchBody finds the recording whose body matches once vol
   const response = await post(server.baseUrl, rerun);
   assert.equal(response.headers.get("x-conn"), "c2");
   assert.equal(await response.text(), BODY);
+  // A trace context comes and goes with the caller's tracing: it does not spoil the match.
+  const traced = await post(server.baseUrl, {
+    ...rerun,
+    client_metadata: {
+      ...rerun.client_metadata,
+      ws_request_header_traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      ws_request_header_tracestate: "a=1",
+    },
+  });
+  assert.equal(traced.headers.get("x-conn"), "c2");
+  await traced.body?.cancel();
 });
 
 Deno.test("an unmatched request gets a 404 naming the tape and the closest recording, and a log line", async () => {
