@@ -3,13 +3,19 @@
 
 import assert from "node:assert/strict";
 import { deflateRawSync, deflateSync } from "node:zlib";
-import { decodeContentEncoding, zstdCompress, zstdDecompress } from "../../lib/compression/mod.ts";
+import {
+  decodeContentEncoding,
+  zstdCompress,
+  ZstdCompressionStream,
+  zstdDecompress,
+} from "../../lib/compression/mod.ts";
 import {
   assertCompressionError,
   assertSameBytes,
   makeText,
   readAll,
   runZstd,
+  zstdCliDecompress,
 } from "./_zstd_helpers.ts";
 
 const BODY = makeText(100_000, 21);
@@ -119,9 +125,47 @@ Deno.test("decodeContentEncoding refuses a zstd frame that needs a window over 8
   for (const implementation of ["wasm", "native"] as const) {
     await assertCompressionError(
       decodeContentEncoding(wide, "zstd", { implementation }),
-      "Cannot decompress zstd body: frame 1 needs a 16777216-byte window, more than the 8388608 bytes (8 MiB) the zstd content coding allows over HTTP, compress it with a window of at most 8 MiB",
+      "Cannot decompress zstd body: frame 1 needs a 16777216-byte window, more than the 8388608 bytes (8 MiB) the zstd content coding allows over HTTP, compress it at zstd level 19 or lower, or with a window log of at most 23 (codexwire's zstdCompress and ZstdCompressionStream always do)",
     );
     assertSameBytes(await decodeContentEncoding(limit, "zstd", { implementation }), json);
     assertSameBytes(await zstdDecompress(wide, { implementation }), json);
+  }
+});
+
+Deno.test("codexwire's own compressor at level 22 writes bodies that decodeContentEncoding takes: the window stays at 8 MiB", async () => {
+  const json = new TextEncoder().encode('{"model":"m","input":"hi"}');
+  for (const implementation of ["wasm", "native"] as const) {
+    for (const level of [22]) {
+      const whole = await zstdCompress(json, { level, implementation });
+      const streamed = await readAll(
+        ReadableStream.from([json]).pipeThrough(
+          new ZstdCompressionStream({ level, implementation }),
+        ),
+      );
+      for (const body of [whole, streamed]) {
+        assertSameBytes(await decodeContentEncoding(body, "zstd"), json);
+        assertSameBytes(await zstdCliDecompress(body), json);
+      }
+    }
+  }
+});
+
+Deno.test("level 22 over 8 MiB with matches megabytes apart: every frame within 8 MiB, and every decoder restores it", async () => {
+  // 1 MiB of noise repeated: the encoder's matches reach back 1 to 8 MiB, and past a WASM
+  // frame's 4 MiB of input when it could.
+  const noise = new Uint8Array(1024 * 1024);
+  let seed = 7;
+  for (let i = 0; i < noise.length; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    noise[i] = seed >>> 24;
+  }
+  const body = new Uint8Array(9 * noise.length);
+  for (let i = 0; i < 9; i++) body.set(noise, i * noise.length);
+  for (const implementation of ["wasm", "native"] as const) {
+    const compressed = await zstdCompress(body, { level: 22, implementation });
+    assert(compressed.length < 3 * noise.length, `${implementation} found the long matches`);
+    assertSameBytes(await decodeContentEncoding(compressed, "zstd"), body);
+    assertSameBytes(await zstdDecompress(compressed, { implementation: "native" }), body);
+    assertSameBytes(await zstdCliDecompress(compressed), body);
   }
 });
