@@ -1,9 +1,10 @@
-// The capture proxy's bound on request bodies: as sent and once decoded, as the replay
-// server bounds them.
+// The capture proxy: its bound on request bodies (as sent and once decoded, as the replay
+// server bounds them), what it forwards of a body, and the upstream's query.
 
 import assert from "node:assert/strict";
 import { completedEvent, startMockResponsesServer } from "../../lib/testing/mod.ts";
 import { startCaptureProxy, Tape } from "../../lib/tape/mod.ts";
+import { testClient } from "../_helpers.ts";
 
 async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(
@@ -99,4 +100,48 @@ Deno.test("capture refuses a maxRequestBodyBytes that is not a positive integer"
     }),
     RangeError,
   );
+});
+
+Deno.test("capture keeps the upstream's query (Azure's api-version) in baseUrl and on every forwarded request, HTTP and WebSocket, without doubling what the client sends", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    await using upstream = await startMockResponsesServer({
+      responses: [{ events: [completedEvent("resp-1")] }, { events: [completedEvent("resp-2")] }],
+    });
+    upstream.websocket.enqueue({ responses: [[completedEvent("resp-ws")]] });
+    const origin = new URL(upstream.url).origin;
+    {
+      await using proxy = await startCaptureProxy({
+        upstream: `${origin}/openai?api-version=2025-04-01`,
+        out,
+        log: () => {},
+      });
+      assert.equal(proxy.baseUrl, `${proxy.url}/openai?api-version=2025-04-01`);
+      // A client pointed at baseUrl already carries the query: it is forwarded once.
+      await testClient(proxy.baseUrl).stream({ model: "m", input: "x" }).finalResponse();
+      // A client that dropped it, with a query of its own: the upstream's goes first.
+      const bare = await fetch(`${proxy.url}/openai/responses?trace=1`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", input: "y", stream: true }),
+      });
+      assert.equal(bare.status, 200);
+      await bare.body?.cancel();
+      await using wsClient = testClient(proxy.baseUrl, { transport: "websocket" });
+      await wsClient.stream({ model: "m", input: "z" }).finalResponse();
+    }
+    assert.deepEqual(upstream.requests.map((request) => new URL(request.url).search), [
+      "?api-version=2025-04-01",
+      "?api-version=2025-04-01&trace=1",
+    ]);
+    assert.deepEqual(upstream.requests.map((request) => request.path), [
+      "/openai/responses",
+      "/openai/responses",
+    ]);
+    const handshake = new URL(upstream.websocket.connections[0].handshake.url);
+    assert.equal(handshake.pathname, "/openai/responses");
+    assert.equal(handshake.search, "?api-version=2025-04-01");
+  } finally {
+    await Deno.remove(out);
+  }
 });
