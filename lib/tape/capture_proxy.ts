@@ -146,7 +146,7 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
       `Cannot capture from "${upstream.href}": the upstream must be an http or https URL`,
     );
   }
-  checkMaxRequestBodyBytes(
+  const maxBodyBytes = checkMaxRequestBodyBytes(
     "the capture proxy",
     options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
   );
@@ -154,7 +154,7 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
   const recorder = options.out instanceof TapeRecorder
     ? options.out
     : await TapeRecorder.create(options.out, { ...options, tool: "codexwire capture" });
-  return new RecordingProxy(upstream, recorder, owned, options);
+  return new RecordingProxy(upstream, recorder, owned, maxBodyBytes, options);
 }
 
 /**
@@ -198,14 +198,20 @@ class RecordingProxy implements CaptureProxy {
   #closing: AbortController = new AbortController();
   #sockets: Set<OpenSocket> = new Set();
 
-  constructor(upstream: URL, recorder: TapeRecorder, owned: boolean, options: CaptureProxyOptions) {
+  constructor(
+    upstream: URL,
+    recorder: TapeRecorder,
+    owned: boolean,
+    maxBodyBytes: number,
+    options: CaptureProxyOptions,
+  ) {
     this.#upstream = upstream;
     this.#recorder = recorder;
     this.#ownsRecorder = owned;
     // deno-lint-ignore no-console
     this.#log = options.log ?? ((line) => console.error(line));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
-    this.#maxBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+    this.#maxBodyBytes = maxBodyBytes;
     this.#server = new LoopbackServer({
       port: options.port,
       beforeShutdown: () => this.#endSockets(),
@@ -269,7 +275,7 @@ class RecordingProxy implements CaptureProxy {
       const read = await readRequestBody(request, maxBytes);
       if (read.kind === "tooLarge") {
         const message =
-          `The capture proxy accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`;
+          `The capture proxy accepts request bodies of up to ${maxBytes} bytes, sent and decoded: raise the bound with maxRequestBodyBytes (startCaptureProxy) or --max-request-body-bytes (codexwire capture)`;
         this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
         return Response.json({ error: { message, type: "capture_body_too_large" } }, {
           status: 413,
@@ -277,6 +283,7 @@ class RecordingProxy implements CaptureProxy {
       }
       if (read.kind === "unreadable" && read.raw === undefined) {
         const message = `Cannot read the request body: ${read.message}`;
+        this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
         return Response.json({ error: { message, type: "capture_unreadable_body" } }, {
           status: 400,
         });

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { completedEvent, startMockResponsesServer } from "../../lib/testing/mod.ts";
 import { startCaptureProxy, Tape } from "../../lib/tape/mod.ts";
 import { testClient } from "../_helpers.ts";
+import { joinBytes, within } from "./_tape_helpers.ts";
 
 async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(
@@ -35,7 +36,10 @@ Deno.test("capture refuses a request body past maxRequestBodyBytes, as sent or o
       assert.equal(big.status, 413);
       const error = (await big.json()).error;
       assert.equal(error.type, "capture_body_too_large");
-      assert.match(error.message, /up to 1024 bytes \(maxRequestBodyBytes\)/);
+      assert.equal(
+        error.message,
+        "The capture proxy accepts request bodies of up to 1024 bytes, sent and decoded: raise the bound with maxRequestBodyBytes (startCaptureProxy) or --max-request-body-bytes (codexwire capture)",
+      );
 
       const bomb = await gzip(JSON.stringify({ pad: "0".repeat(64 * 1024) }));
       assert.ok(bomb.length < 1024);
@@ -145,3 +149,62 @@ Deno.test("capture keeps the upstream's query (Azure's api-version) in baseUrl a
     await Deno.remove(out);
   }
 });
+
+Deno.test("capture logs a request body it cannot read (a body cut short) and forwards nothing", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  const logs: string[] = [];
+  try {
+    await using upstream = await startMockResponsesServer();
+    {
+      await using proxy = await startCaptureProxy({
+        upstream: upstream.url,
+        out,
+        log: (line) => logs.push(line),
+      });
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: proxy.port });
+      try {
+        await conn.write(new TextEncoder().encode(
+          "POST /v1/responses HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n" +
+            '{"model":',
+        ));
+        // The body ends 91 bytes short.
+        await conn.closeWrite();
+        const answer = await within(readToEnd(conn), "the proxy to answer");
+        assert.match(answer, /^HTTP\/1\.1 400 /);
+        assert.match(answer, /"type":"capture_unreadable_body"/);
+      } finally {
+        conn.close();
+      }
+      await untilLogged(logs, /refused: Cannot read the request body/);
+    }
+    assert.equal(upstream.requests.length, 0);
+    assert.match(logs.join("\n"), /codexwire capture: POST \/v1\/responses refused: Cannot read/);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+async function readToEnd(conn: Deno.Conn): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  const buffer = new Uint8Array(4096);
+  try {
+    while (true) {
+      const read = await conn.read(buffer);
+      if (read === null) break;
+      chunks.push(buffer.slice(0, read));
+      const text = new TextDecoder().decode(joinBytes(chunks));
+      // A complete JSON answer: stop without waiting for the server's keep-alive timeout.
+      if (/\r\n\r\n[\s\S]*\}\}$/.test(text)) return text;
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.ConnectionReset)) throw error;
+  }
+  return new TextDecoder().decode(joinBytes(chunks));
+}
+
+async function untilLogged(logs: readonly string[], pattern: RegExp): Promise<void> {
+  for (let waited = 0; !logs.some((line) => pattern.test(line)); waited += 10) {
+    if (waited > 5000) assert.fail(`no log line matches ${pattern}: ${JSON.stringify(logs)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
