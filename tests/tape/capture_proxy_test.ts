@@ -6,6 +6,8 @@ import { completedEvent, startMockResponsesServer } from "../../lib/testing/mod.
 import { startCaptureProxy, Tape } from "../../lib/tape/mod.ts";
 import { testClient } from "../_helpers.ts";
 import { joinBytes, within } from "./_tape_helpers.ts";
+import { fromTapeData, type HttpRequestRecord } from "../../lib/tape/tape_record.ts";
+import { runZstd } from "../compression/_zstd_helpers.ts";
 
 async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(
@@ -69,10 +71,35 @@ Deno.test("capture refuses a request body past maxRequestBodyBytes, as sent or o
   }
 });
 
-Deno.test("capture keeps forwarding a body that does not decode, noting its encoding", async () => {
+/** A plain HTTP upstream that keeps the bytes of every request exactly as they arrived. */
+function startRawUpstream(answer: () => Response): {
+  url: string;
+  seen: { path: string; headers: Headers; body: Uint8Array }[];
+  [Symbol.asyncDispose](): Promise<void>;
+} {
+  const seen: { path: string; headers: Headers; body: Uint8Array }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const body = new Uint8Array(await request.arrayBuffer());
+    seen.push({ path: new URL(request.url).pathname, headers: request.headers, body });
+    return answer();
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/v1`,
+    seen,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+function tapeRequest(records: readonly { type: string }[]): HttpRequestRecord {
+  return records.find((record) => record.type === "http.request") as HttpRequestRecord;
+}
+
+Deno.test("capture forwards a body that does not decode byte for byte, passes the upstream's answer on, and records it as sent with its encoding noted", async () => {
   const out = await Deno.makeTempFile({ suffix: ".jsonl" });
   try {
-    await using upstream = await startMockResponsesServer();
+    await using upstream = startRawUpstream(() =>
+      Response.json({ error: { type: "upstream_refused" } }, { status: 415 })
+    );
     {
       await using proxy = await startCaptureProxy({ upstream: upstream.url, out, log: () => {} });
       const answer = await fetch(`${proxy.baseUrl}/models`, {
@@ -80,16 +107,49 @@ Deno.test("capture keeps forwarding a body that does not decode, noting its enco
         headers: { "content-encoding": "gzip" },
         body: "not gzip",
       });
-      // The mock answers an undecodable body itself: the proxy passed it on unchanged.
       assert.equal(answer.status, 415);
-      await answer.body?.cancel();
+      assert.deepEqual(await answer.json(), { error: { type: "upstream_refused" } });
     }
-    assert.equal(upstream.requests.length, 0);
+    assert.equal(upstream.seen.length, 1, "the request reached the upstream");
+    assert.equal(upstream.seen[0].path, "/v1/models");
+    assert.equal(upstream.seen[0].headers.get("content-encoding"), "gzip");
+    assert.equal(new TextDecoder().decode(upstream.seen[0].body), "not gzip");
     const records = (await Tape.read(out)).records;
-    const request = records.find((record) => record.type === "http.request") as {
-      encoding?: string;
-    };
+    const request = tapeRequest(records);
     assert.match(request.encoding ?? "", /^gzip \(not decoded: /);
+    assert.equal(new TextDecoder().decode(fromTapeData(request.body!)), "not gzip");
+    const response = records.find((record) => record.type === "http.response") as {
+      status: number;
+    };
+    assert.equal(response.status, 415);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("capture forwards a zstd body whose window is over 8 MiB undecoded, as it came, and notes why it is not decoded", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    const json = new TextEncoder().encode('{"model":"m","input":"hi"}');
+    const wide = await runZstd(["--zstd=wlog=24", "-c"], json);
+    assert.equal(wide[5], 0x70, "the frame header asks for a 16 MiB window");
+    await using upstream = startRawUpstream(() => new Response("taken"));
+    {
+      await using proxy = await startCaptureProxy({ upstream: upstream.url, out, log: () => {} });
+      const answer = await fetch(`${proxy.baseUrl}/responses`, {
+        method: "POST",
+        headers: { "content-encoding": "zstd", "content-type": "application/json" },
+        body: wide as Uint8Array<ArrayBuffer>,
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(await answer.text(), "taken");
+    }
+    assert.equal(upstream.seen.length, 1);
+    assert.equal(upstream.seen[0].headers.get("content-encoding"), "zstd");
+    assert.deepEqual(upstream.seen[0].body, wide);
+    const request = tapeRequest((await Tape.read(out)).records);
+    assert.match(request.encoding ?? "", /^zstd \(not decoded: .*16777216-byte window/);
+    assert.deepEqual(fromTapeData(request.body!), wide);
   } finally {
     await Deno.remove(out);
   }
