@@ -37,6 +37,13 @@ export const CAPTURE_OPTIONS: readonly OptionSpec[] = [
     defaultText: "a free one",
   },
   {
+    name: "max-request-body-bytes",
+    type: "string",
+    valueName: "N",
+    description: "The largest request body accepted, as sent and once decoded (413 past it)",
+    defaultText: "67108864 (64 MiB)",
+  },
+  {
     name: "redact-header",
     type: "string",
     valueName: "NAMES",
@@ -80,6 +87,17 @@ Example:
   codexwire capture --upstream https://api.openai.com/v1 --out session.jsonl --port 8080
   OPENAI_BASE_URL=http://127.0.0.1:8080/v1 codex exec "hi"
 `;
+}
+
+function parseMaxRequestBodyBytes(value: string | undefined): { maxRequestBodyBytes?: number } {
+  if (value === undefined) return {};
+  const bytes = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new UsageError(
+      `--max-request-body-bytes must be a positive whole number of bytes, got "${value}"`,
+    );
+  }
+  return { maxRequestBodyBytes: bytes };
 }
 
 /**
@@ -126,6 +144,7 @@ export async function runCaptureCommand(
       upstream,
       out,
       port: parsePort(values.port as string | undefined),
+      ...parseMaxRequestBodyBytes(values["max-request-body-bytes"] as string | undefined),
       headers: parseList(values["redact-header"] as string | undefined),
       secretEnv: parseList(values["secret-env"] as string | undefined),
       env: (name) => context.env(name),

@@ -284,7 +284,7 @@ export class FrameScanner {
     }
     if (this.#httpContentCoding && windowSize > HTTP_MAX_WINDOW_BYTES) {
       throw zstdDecodeError(
-        `frame ${frame} needs a ${windowSize}-byte window, more than the ${HTTP_MAX_WINDOW_BYTES} bytes (8 MiB) the zstd content coding allows over HTTP, compress it with a window of at most 8 MiB`,
+        `frame ${frame} needs a ${windowSize}-byte window, more than the ${HTTP_MAX_WINDOW_BYTES} bytes (8 MiB) the zstd content coding allows over HTTP, compress it at zstd level 19 or lower, or with a window log of at most 23 (codexwire's zstdCompress and ZstdCompressionStream always do)`,
       );
     }
     if (windowSize > MAX_WINDOW_BYTES) {

@@ -15,6 +15,13 @@ export const MAX_WINDOW_BYTES = 2 ** 27;
  */
 export const HTTP_MAX_WINDOW_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The window log codexwire's encoders never exceed: 23 (8 MiB), so that every body they
+ * write is a valid `zstd` HTTP content coding. Levels 1 to 19 stay under it by default;
+ * levels 20 to 22 would use 25 to 27 (32 to 128 MiB) and are held to it.
+ */
+export const HTTP_MAX_WINDOW_LOG = 23;
+
 /** The `maxOutputBytes` used when the caller gives none: 256 MiB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 

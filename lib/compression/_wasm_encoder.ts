@@ -14,11 +14,36 @@
 
 import type { ChunkCoder } from "./_chunk_coder.ts";
 import { zstdEncodeError } from "./_errors.ts";
+import { HTTP_MAX_WINDOW_LOG } from "./_options.ts";
 
 /** Input bytes per frame on the WASM path: 4 MiB. */
 export const WASM_FRAME_INPUT_BYTES = 4 * 1024 * 1024;
 
 const FIRST_BLOCK_BYTES = 64 * 1024;
+
+// The window descriptor of a frame header (exponent in the high 5 bits, window log - 10).
+const CAPPED_WINDOW_DESCRIPTOR = (HTTP_MAX_WINDOW_LOG - 10) << 3;
+
+/**
+ * Holds a frame's declared window to {@linkcode HTTP_MAX_WINDOW_LOG} (8 MiB), in place.
+ *
+ * The WASM build takes a level and nothing else, and at levels 20 to 22 it declares the
+ * level's own 32 to 128 MiB window, which HTTP servers may refuse for the `zstd` content
+ * coding. The declaration is only an upper bound: no match in a frame reaches back past
+ * the frame's own content, which here is at most {@linkcode WASM_FRAME_INPUT_BYTES}
+ * (4 MiB), so an 8 MiB window is always enough to decode it. Single-segment frames
+ * declare their content size instead and are left as they are.
+ *
+ * @param frame One frame as the WASM encoder wrote it.
+ * @returns The same frame.
+ */
+export function capFrameWindow(frame: Uint8Array): Uint8Array {
+  const singleSegment = frame.length > 5 && (frame[4] & 0x20) !== 0;
+  if (frame.length > 5 && !singleSegment && frame[5] > CAPPED_WINDOW_DESCRIPTOR) {
+    frame[5] = CAPPED_WINDOW_DESCRIPTOR;
+  }
+  return frame;
+}
 
 type Compress = (source: Uint8Array, level: number) => Uint8Array;
 
@@ -119,7 +144,7 @@ export class WasmFrameEncoder implements ChunkCoder {
   #emitFrame(): void {
     let frame: Uint8Array;
     try {
-      frame = this.#compress(this.#block.subarray(0, this.#fill), this.#level);
+      frame = capFrameWindow(this.#compress(this.#block.subarray(0, this.#fill), this.#level));
     } catch (error) {
       throw zstdEncodeError("the WASM zstd encoder failed", error);
     }

@@ -9,8 +9,14 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { concatBytes } from "./_bytes.ts";
 import type { ChunkCoder } from "./_chunk_coder.ts";
 import { zstdEncodeError } from "./_errors.ts";
-import { NativeStreamDriver, resolveNativeZlib } from "./_native_zstd.ts";
-import { loadWasmCompress, WASM_FRAME_INPUT_BYTES, WasmFrameEncoder } from "./_wasm_encoder.ts";
+import { NativeStreamDriver, type NativeZlib, resolveNativeZlib } from "./_native_zstd.ts";
+import { HTTP_MAX_WINDOW_LOG } from "./_options.ts";
+import {
+  capFrameWindow,
+  loadWasmCompress,
+  WASM_FRAME_INPUT_BYTES,
+  WasmFrameEncoder,
+} from "./_wasm_encoder.ts";
 import type { ZstdImplementation } from "./zstd_implementation.ts";
 
 /** What {@linkcode createZstdEncoder} needs. */
@@ -36,7 +42,7 @@ export async function createZstdEncoder(options: ZstdEncoderOptions): Promise<Ch
   }
   const driver = new NativeStreamDriver(
     zlib.createZstdCompress({
-      params: { [zlib.constants.ZSTD_c_compressionLevel]: options.level },
+      params: nativeParams(zlib, options.level),
     }),
     { onData: options.onChunk, mapError: nativeEncodeError },
   );
@@ -70,7 +76,7 @@ export async function compressWhole(
   if (zlib !== undefined) {
     try {
       const output = zlib.zstdCompressSync(bytes, {
-        params: { [zlib.constants.ZSTD_c_compressionLevel]: options.level },
+        params: nativeParams(zlib, options.level),
       });
       return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
     } catch (error) {
@@ -83,13 +89,24 @@ export async function compressWhole(
   do {
     const block = bytes.subarray(offset, offset + WASM_FRAME_INPUT_BYTES);
     try {
-      frames.push(compress(block, options.level));
+      frames.push(capFrameWindow(compress(block, options.level)));
     } catch (error) {
       throw zstdEncodeError("the WASM zstd encoder failed", error);
     }
     offset += block.length;
   } while (offset < bytes.length);
   return frames.length === 1 ? frames[0] : concatBytes(frames);
+}
+
+/**
+ * The native encoder's parameters: the level, and for levels 20 to 22 a window log held
+ * to {@linkcode HTTP_MAX_WINDOW_LOG} (their own 25 to 27 make frames an HTTP server may
+ * refuse).
+ */
+function nativeParams(zlib: NativeZlib, level: number): Record<number, number> {
+  const params: Record<number, number> = { [zlib.constants.ZSTD_c_compressionLevel]: level };
+  if (level > 19) params[zlib.constants.ZSTD_c_windowLog] = HTTP_MAX_WINDOW_LOG;
+  return params;
 }
 
 function nativeEncodeError(error: unknown): unknown {

@@ -23,7 +23,8 @@ import {
 export interface CaptureProxyOptions extends RedactionOptions {
   /**
    * The server to forward to, such as `https://api.openai.com/v1`. Request paths are kept
-   * as they are: point the client at {@linkcode CaptureProxy.baseUrl}.
+   * as they are, and a query of its own (`?api-version=…`) goes first on every forwarded
+   * request: point the client at {@linkcode CaptureProxy.baseUrl}.
    */
   upstream: string | URL;
   /** The tape file to write (created or emptied), or a recorder to write to. */
@@ -59,7 +60,10 @@ export interface CaptureProxyOptions extends RedactionOptions {
 export interface CaptureProxy extends AsyncDisposable {
   /** The origin, such as `http://127.0.0.1:41234`. */
   readonly url: string;
-  /** The origin plus the upstream's path (such as `http://127.0.0.1:41234/v1`). */
+  /**
+   * The origin plus the upstream's path and query (such as `http://127.0.0.1:41234/v1`, or
+   * `http://127.0.0.1:41234/openai?api-version=2025-04-01` for an Azure upstream).
+   */
   readonly baseUrl: string;
   /** The port. */
   readonly port: number;
@@ -142,7 +146,7 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
       `Cannot capture from "${upstream.href}": the upstream must be an http or https URL`,
     );
   }
-  checkMaxRequestBodyBytes(
+  const maxBodyBytes = checkMaxRequestBodyBytes(
     "the capture proxy",
     options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
   );
@@ -150,7 +154,29 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
   const recorder = options.out instanceof TapeRecorder
     ? options.out
     : await TapeRecorder.create(options.out, { ...options, tool: "codexwire capture" });
-  return new RecordingProxy(upstream, recorder, owned, options);
+  return new RecordingProxy(upstream, recorder, owned, maxBodyBytes, options);
+}
+
+/**
+ * Where a request to the proxy goes: its path on the upstream's origin, with the
+ * upstream's own query (`?api-version=…` of an Azure base) first and then the client's.
+ * A client pointed at the proxy's `baseUrl` already sends the upstream's parameters, so
+ * the client's parameters that repeat one of them exactly are not sent twice.
+ */
+function forwardedUrl(upstream: URL, incoming: URL): URL {
+  const own = upstream.search.slice(1).split("&").filter((part) => part !== "");
+  const unmatched = [...own];
+  const added = incoming.search.slice(1).split("&").filter((part) => {
+    if (part === "") return false;
+    const index = unmatched.indexOf(part);
+    if (index === -1) return true;
+    unmatched.splice(index, 1);
+    return false;
+  });
+  const target = new URL(incoming.pathname, upstream);
+  const query = [...own, ...added].join("&");
+  target.search = query === "" ? "" : `?${query}`;
+  return target;
 }
 
 interface OpenSocket {
@@ -172,14 +198,20 @@ class RecordingProxy implements CaptureProxy {
   #closing: AbortController = new AbortController();
   #sockets: Set<OpenSocket> = new Set();
 
-  constructor(upstream: URL, recorder: TapeRecorder, owned: boolean, options: CaptureProxyOptions) {
+  constructor(
+    upstream: URL,
+    recorder: TapeRecorder,
+    owned: boolean,
+    maxBodyBytes: number,
+    options: CaptureProxyOptions,
+  ) {
     this.#upstream = upstream;
     this.#recorder = recorder;
     this.#ownsRecorder = owned;
     // deno-lint-ignore no-console
     this.#log = options.log ?? ((line) => console.error(line));
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
-    this.#maxBodyBytes = options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES;
+    this.#maxBodyBytes = maxBodyBytes;
     this.#server = new LoopbackServer({
       port: options.port,
       beforeShutdown: () => this.#endSockets(),
@@ -193,7 +225,7 @@ class RecordingProxy implements CaptureProxy {
     }, (request) => this.#handle(request));
     this.port = this.#server.port;
     this.url = `http://127.0.0.1:${this.port}`;
-    this.baseUrl = `${this.url}${upstream.pathname.replace(/\/$/, "")}`;
+    this.baseUrl = `${this.url}${upstream.pathname.replace(/\/$/, "")}${upstream.search}`;
   }
 
   get path(): string {
@@ -233,7 +265,7 @@ class RecordingProxy implements CaptureProxy {
 
   async #http(request: Request, conn: string): Promise<Response> {
     const incoming = new URL(request.url);
-    const target = new URL(incoming.pathname + incoming.search, this.#upstream);
+    const target = forwardedUrl(this.#upstream, incoming);
     const encoding = request.headers.get("content-encoding") ?? undefined;
     let raw: Uint8Array<ArrayBuffer> | undefined;
     let decoded: Uint8Array | undefined;
@@ -243,7 +275,7 @@ class RecordingProxy implements CaptureProxy {
       const read = await readRequestBody(request, maxBytes);
       if (read.kind === "tooLarge") {
         const message =
-          `The capture proxy accepts request bodies of up to ${maxBytes} bytes (maxRequestBodyBytes), sent and decoded`;
+          `The capture proxy accepts request bodies of up to ${maxBytes} bytes, sent and decoded: raise the bound with maxRequestBodyBytes (startCaptureProxy) or --max-request-body-bytes (codexwire capture)`;
         this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
         return Response.json({ error: { message, type: "capture_body_too_large" } }, {
           status: 413,
@@ -251,6 +283,7 @@ class RecordingProxy implements CaptureProxy {
       }
       if (read.kind === "unreadable" && read.raw === undefined) {
         const message = `Cannot read the request body: ${read.message}`;
+        this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
         return Response.json({ error: { message, type: "capture_unreadable_body" } }, {
           status: 400,
         });
@@ -307,8 +340,7 @@ class RecordingProxy implements CaptureProxy {
   }
 
   async #webSocket(request: Request, conn: string): Promise<Response> {
-    const incoming = new URL(request.url);
-    const target = new URL(incoming.pathname + incoming.search, this.#upstream);
+    const target = forwardedUrl(this.#upstream, new URL(request.url));
     target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
     const protocols = offeredProtocols(request);
     // The URL the client opened: `ws:`, as a client's own recording writes it.

@@ -77,6 +77,38 @@ Deno.test("capture --json records a client's exchange through the proxy, and red
   }
 });
 
+Deno.test("capture --max-request-body-bytes bounds the bodies the proxy takes, and its 413 names the flag", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    await using upstream = await startMockResponsesServer({
+      responses: [{ events: [completedEvent("r")] }],
+    });
+    const { code } = await whileServing(
+      runCaptureCommand,
+      ["--out", out, "--json", "--upstream", upstream.url, "--max-request-body-bytes", "64"],
+      {},
+      async (listening) => {
+        const refused = await fetch(`${listening.baseUrl}/responses`, {
+          method: "POST",
+          body: JSON.stringify({ pad: "x".repeat(100) }),
+        });
+        assert.equal(refused.status, 413);
+        assert.match(
+          (await refused.json()).error.message,
+          /up to 64 bytes.*--max-request-body-bytes/,
+        );
+        const taken = await fetch(`${listening.baseUrl}/responses`, { method: "POST", body: "{}" });
+        assert.equal(taken.status, 200);
+        await taken.body?.cancel();
+      },
+    );
+    assert.equal(code, 0);
+    assert.equal(upstream.requests.length, 1);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
 Deno.test("replay --json serves a tape with faults until interrupted", async () => {
   const { code, lines } = await whileServing(
     runReplayCommand,
@@ -116,6 +148,16 @@ Deno.test("replay and capture explain bad usage with exit 2", async () => {
       [runReplayCommand, [HELLO_TAPE, "--speed", "fast"], /--speed must be/],
       [runCaptureCommand, [], /Missing --out TAPE/],
       [runCaptureCommand, ["--out", "x", "--port", "99999"], /--port must be/],
+      [
+        runCaptureCommand,
+        ["--out", "x", "--max-request-body-bytes", "0"],
+        /--max-request-body-bytes must be a positive whole number of bytes, got "0"/,
+      ],
+      [
+        runCaptureCommand,
+        ["--out", "x", "--max-request-body-bytes", "1k"],
+        /--max-request-body-bytes must be/,
+      ],
     ] as const
   ) {
     const memory = memoryContext();

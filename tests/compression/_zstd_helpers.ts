@@ -112,3 +112,25 @@ export function assertSameBytes(actual: Uint8Array, expected: Uint8Array): void 
     if (actual[i] !== expected[i]) assert.fail(`bytes differ at offset ${i}`);
   }
 }
+
+/** The small JSON body that `_level22_child.ts` compresses at level 22. */
+export const LEVEL_22_JSON: Uint8Array<ArrayBuffer> = encoder.encode(
+  '{"model":"m","input":"hi"}',
+);
+
+/**
+ * 1 MiB of noise repeated five times (5 MiB): the encoder's matches reach back 1 to 4 MiB,
+ * the whole of a WASM frame's input, so a frame decodes only if its declared window is
+ * really enough.
+ */
+export function longMatchBody(): Uint8Array<ArrayBuffer> {
+  const noise = new Uint8Array(1024 * 1024);
+  let seed = 7;
+  for (let i = 0; i < noise.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    noise[i] = seed >>> 24;
+  }
+  const body = new Uint8Array(5 * noise.length);
+  for (let i = 0; i < 5; i++) body.set(noise, i * noise.length);
+  return body;
+}

@@ -7,9 +7,11 @@ import { decodeContentEncoding, zstdCompress, zstdDecompress } from "../../lib/c
 import {
   assertCompressionError,
   assertSameBytes,
+  LEVEL_22_JSON,
   makeText,
   readAll,
   runZstd,
+  zstdCliDecompress,
 } from "./_zstd_helpers.ts";
 
 const BODY = makeText(100_000, 21);
@@ -119,9 +121,33 @@ Deno.test("decodeContentEncoding refuses a zstd frame that needs a window over 8
   for (const implementation of ["wasm", "native"] as const) {
     await assertCompressionError(
       decodeContentEncoding(wide, "zstd", { implementation }),
-      "Cannot decompress zstd body: frame 1 needs a 16777216-byte window, more than the 8388608 bytes (8 MiB) the zstd content coding allows over HTTP, compress it with a window of at most 8 MiB",
+      "Cannot decompress zstd body: frame 1 needs a 16777216-byte window, more than the 8388608 bytes (8 MiB) the zstd content coding allows over HTTP, compress it at zstd level 19 or lower, or with a window log of at most 23 (codexwire's zstdCompress and ZstdCompressionStream always do)",
     );
     assertSameBytes(await decodeContentEncoding(limit, "zstd", { implementation }), json);
     assertSameBytes(await zstdDecompress(wide, { implementation }), json);
+  }
+});
+
+Deno.test("codexwire's own compressor at level 22 writes bodies that decodeContentEncoding takes: the window stays at 8 MiB, and every decoder restores them", async () => {
+  // Level 22 runs in a child process, which also checks a 5 MiB body with matches
+  // megabytes apart: their memory stays out of this one.
+  const dir = await Deno.makeTempDir();
+  try {
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_level22_child.ts", import.meta.url).pathname, dir],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(child.code, 0, new TextDecoder().decode(child.stderr));
+    for (const implementation of ["wasm", "native"] as const) {
+      for (const kind of ["whole", "stream"]) {
+        const compressed = await Deno.readFile(`${dir}/${implementation}-json-${kind}.zst`);
+        assert.equal(compressed[5], 0x68, `${implementation} ${kind}: a 2^23-byte window`);
+        assertSameBytes(await decodeContentEncoding(compressed, "zstd"), LEVEL_22_JSON);
+        assertSameBytes(await zstdCliDecompress(compressed), LEVEL_22_JSON);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
