@@ -105,15 +105,12 @@ for (const implementation of IMPLEMENTATIONS) {
 
   Deno.test(`zstd (${implementation}) stops a zip bomb without a content size at maxOutputBytes`, async () => {
     const zeros = await zstdCliFromPipe(new Uint8Array(64 * 1024 * 1024), 19);
-    const before = Deno.memoryUsage().rss;
-    const started = performance.now();
+    // What it costs in memory is measured in a process of its own (bomb_memory_test.ts).
     await assertBothFail(
       zeros,
       "the output exceeds maxOutputBytes (1048576 bytes), raise maxOutputBytes if the body is trusted",
       { ...options, maxOutputBytes: 1024 * 1024 },
     );
-    assert(performance.now() - started < 2000, "fails fast");
-    assert(Deno.memoryUsage().rss - before < 48 * 1024 * 1024, "memory stays bounded");
     // Exactly at the limit is fine.
     const exact = await zstdCliFromPipe(new Uint8Array(1024 * 1024), 3);
     assert.equal(
