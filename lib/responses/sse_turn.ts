@@ -151,13 +151,16 @@ async function* openSseAttempt(
     await abortableSleep(delayMs, signal);
   }
   turn.onHeaders(response.headers);
-  for (const event of eventsFromResponseHeaders(response.headers)) yield event;
-  const body = new SseBody(turn, response.headers);
+  // The body is watched (signal, cancel) from here on: the header events below hand control
+  // to the reader, who may leave or abort before the first read.
+  const body = new SseBody(turn, response.headers, response);
+  let opened = false;
   try {
+    for (const event of eventsFromResponseHeaders(response.headers)) yield event;
     await body.open(response);
-  } catch (error) {
-    body.close();
-    throw error;
+    opened = true;
+  } finally {
+    if (!opened) body.close();
   }
   return {
     get completed() {
@@ -290,8 +293,12 @@ class SseBody {
   // The reader with its idle timer and abort listener, made at the first read.
   #idle: IdleReader<Uint8Array> | undefined;
 
-  constructor(turn: SseTurn, responseHeaders: Headers) {
+  constructor(turn: SseTurn, responseHeaders: Headers, response: Response) {
     this.#turn = turn;
+    if (response.body !== null) {
+      this.#reader = response.body.getReader();
+      this.#idle = new IdleReader(this.#reader, turn.signal);
+    }
     this.#decoder = new SseDecoder({ maxEventSize: turn.maxEventSize });
     this.#mapper = new WireEventMapper({ passthrough: turn.passthrough, responseHeaders });
   }
@@ -307,8 +314,7 @@ class SseBody {
    * wrong base URL) fails at once, not retryable, since asking again gets the same page.
    */
   async open(response: Response): Promise<void> {
-    if (response.body === null) throw streamClosedError();
-    this.#reader = response.body.getReader();
+    if (this.#reader === undefined) throw streamClosedError();
     this.#counted = true;
     openBodies++;
     const contentType = response.headers.get("content-type");

@@ -198,8 +198,13 @@ export async function* runTurnBatches(
     try {
       const opening = current.open(signal, budget);
       let step = await opening.next();
-      for (; !step.done; step = await opening.next()) {
-        yield follow === undefined ? [step.value] : withFollow([step.value], follow);
+      try {
+        for (; !step.done; step = await opening.next()) {
+          yield follow === undefined ? [step.value] : withFollow([step.value], follow);
+        }
+      } finally {
+        // Left (or thrown into) at one of the opening's events: let it release what it holds.
+        if (!step.done) await opening.return(undefined as never);
       }
       const opened = step.value;
       if ("fallbackNow" in opened) {
