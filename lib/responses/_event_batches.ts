@@ -97,13 +97,13 @@ class BatchIterator implements BatchedEvents {
     >;
   }
 
+  /**
+   * Ends the iteration as `return()` does (the request is cancelled, not retried), then
+   * rejects with `error`.
+   */
   async throw(error?: unknown): Promise<IteratorResult<ResponseEvent, void>> {
-    this.#batch = [];
-    this.#index = 0;
-    return await this.#take(await this.#source.throw(error), false) as IteratorResult<
-      ResponseEvent,
-      void
-    >;
+    await this.return();
+    throw error;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ResponseEvent, void, undefined> {
@@ -138,7 +138,8 @@ class BatchIterator implements BatchedEvents {
     result: IteratorResult<readonly ResponseEvent[], void>,
     whole: boolean,
   ): Taken | Promise<Taken> {
-    if (result.done === true) return { done: true, value: undefined };
+    // Nothing is handed out once the iteration was left, whatever a pull still brought.
+    if (result.done === true || this.#cancelled) return { done: true, value: undefined };
     const batch = this.#transform === undefined ? result.value : this.#transform(result.value);
     if (batch.length === 0) return this.#pull(whole);
     this.#batch = batch;

@@ -138,7 +138,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
    * }
    * ```
    */
-  batches(): AsyncIterable<readonly ResponseEvent[]> {
+  batches(): AsyncIterable<readonly ResponseEvent[], void, undefined> {
     const source = this.#start();
     const batched = source as Partial<BatchedEvents>;
     const nextBatch = batched.nextBatch === undefined
@@ -155,16 +155,19 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
         return result.done === true ? result : { done: false, value: [result.value] };
       },
     };
-    return { [Symbol.asyncIterator]: () => iterator };
+    let started = false;
+    return {
+      [Symbol.asyncIterator]: () => {
+        // The groups are handed out once, as the stream's events are.
+        if (started) throw consumedTwiceError();
+        started = true;
+        return iterator;
+      },
+    };
   }
 
   #start(): AsyncIterator<ResponseEvent, void, undefined> {
-    if (this.#consumed) {
-      throw new CodexWireError(
-        "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
-        { kind: "usage" },
-      );
-    }
+    if (this.#consumed) throw consumedTwiceError();
     this.#consumed = true;
     return this.#source;
   }
@@ -275,6 +278,13 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   async finalText(): Promise<string> {
     return (await this.finalResponse()).text;
   }
+}
+
+function consumedTwiceError(): CodexWireError {
+  return new CodexWireError(
+    "Cannot iterate a ResponseStream twice: keep the events you need from the first pass, or call finalResponse() instead",
+    { kind: "usage" },
+  );
 }
 
 // The text of the assistant's final-answer messages (all its messages when no phase is

@@ -214,7 +214,8 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
     response = await deadline.race(
       turn.fetch(turn.url, {
         method: "POST",
-        headers: headerRecord(headers),
+        // A caller's fetch gets the `Headers` it may expect to call methods on.
+        headers: turn.fetch === globalThis.fetch ? headerRecord(headers) : headers,
         body,
         signal: deadline.signal,
         // A redirect would carry the prompt and credentials elsewhere: refused below.

@@ -52,7 +52,7 @@ Deno.test("calls to next() that overlap a pull settle in order", async () => {
   );
 });
 
-Deno.test("an error of the source rejects next() and throw() reaches the source", async () => {
+Deno.test("an error of the source rejects next(); throw() ends the source, as return() does, and rejects", async () => {
   async function* failing(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
     yield [delta("a")];
     throw new Error("broken");
@@ -129,4 +129,35 @@ Deno.test("nextBatch and next() that overlap a pull settle in order", async () =
   assert.deepEqual(rest, { done: false, value: [delta("b")] });
   assert.deepEqual(last, { done: false, value: [delta("c")] });
   assert.deepEqual(end, { done: true, value: undefined });
+});
+
+Deno.test("throw() cancels the work behind the source and hands out nothing more", async () => {
+  const log: string[] = [];
+  let cancelled = 0;
+  const iterator = flattenBatches(batches([[delta("a"), delta("b")], [delta("c")]], log), {
+    cancel: () => cancelled++,
+  });
+  await iterator.next();
+  await assert.rejects(iterator.throw!(new Error("stop")), /stop/);
+  assert.equal(cancelled, 1);
+  assert.deepEqual(log, ["finally"]);
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  assert.deepEqual(await iterator.nextBatch(), { done: true, value: undefined });
+});
+
+Deno.test("what a pull brings after return() is not handed out", async () => {
+  const { promise: gate, resolve: release } = Promise.withResolvers<void>();
+  async function* source(): AsyncGenerator<readonly ResponseEvent[], void, undefined> {
+    yield [delta("a")];
+    await gate;
+    yield [delta("b"), delta("c")];
+  }
+  // Cancelling lets the source go on: its data lands while return() is under way.
+  const iterator = flattenBatches(source(), { cancel: () => release() });
+  await iterator.next();
+  const pending = iterator.next();
+  assert.deepEqual(await iterator.return!(), { done: true, value: undefined });
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  assert.deepEqual(await iterator.nextBatch(), { done: true, value: undefined });
 });

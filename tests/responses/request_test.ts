@@ -409,3 +409,16 @@ Deno.test("a null trace is a usage error; a blank tracestate is left out and a p
   assert.equal(blank.headers.has("tracestate"), false);
   assert.equal(padded.headers.get("tracestate"), "a=1");
 });
+
+Deno.test("a caller's fetch gets the request headers as a Headers it can change", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK] });
+  const client = testClient(server.url, {
+    fetch: (input, init) => {
+      const headers = init?.headers as Headers;
+      headers.set("x-proxy-auth", "token");
+      return fetch(input, { ...init, headers });
+    },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  assert.equal(server.requests[0].headers.get("x-proxy-auth"), "token");
+});
