@@ -291,7 +291,7 @@ class SseBody {
   #rest: Uint8Array | undefined;
   // Whether this body counts in `openBodies`.
   #counted = false;
-  // The reader with its idle timer and abort listener, made at the first read.
+  // The reader with its idle timer and abort listener, made as the answer arrives.
   #idle: IdleReader<Uint8Array> | undefined;
 
   constructor(turn: SseTurn, responseHeaders: Headers, response: Response) {
