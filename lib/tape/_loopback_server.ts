@@ -7,6 +7,8 @@
  * @module
  */
 
+import { abortableSleep } from "../transport/backoff.ts";
+
 /** How a {@linkcode LoopbackServer} listens and what it does around its shutdown. */
 export interface LoopbackServerOptions {
   /** The port; 0 (the default) picks a free one. */
@@ -58,5 +60,26 @@ export class LoopbackServer {
     await this.#server.shutdown();
     await this.#server.finished;
     await this.#options.afterShutdown?.();
+  }
+}
+
+/**
+ * Waits until `promise` settles, or `ms` milliseconds at most: how a server waits for its
+ * sockets to close on shutdown without hanging on one that never answers.
+ *
+ * @param promise What to wait for; a rejection counts as settled.
+ * @param ms The longest wait.
+ *
+ * @example
+ * ```ts
+ * await settleWithin(new Promise(() => {}), 5); // returns after 5 ms
+ * ```
+ */
+export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([promise.catch(() => {}), abortableSleep(ms, stop.signal).catch(() => {})]);
+  } finally {
+    stop.abort();
   }
 }

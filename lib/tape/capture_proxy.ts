@@ -5,14 +5,13 @@
  * @module
  */
 
-import { abortableSleep } from "../transport/backoff.ts";
 import type { RedactionOptions } from "./redaction.ts";
 import { TapeRecorder } from "./tape_recorder.ts";
 import { recordedBody } from "./_recorded_body.ts";
 import { connectWebSocket, type WebSocketConnection } from "../transport/websocket_connector.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
-import { LoopbackServer } from "./_loopback_server.ts";
+import { LoopbackServer, settleWithin } from "./_loopback_server.ts";
 import {
   checkMaxRequestBodyBytes,
   DEFAULT_MAX_REQUEST_BODY_BYTES,
@@ -516,14 +515,5 @@ function closeSocket(socket: WebSocket, code: number, reason: string): void {
     else socket.close();
   } catch {
     socket.close();
-  }
-}
-
-async function settleWithin(promise: Promise<void>, ms: number): Promise<void> {
-  const stop = new AbortController();
-  try {
-    await Promise.race([promise, abortableSleep(ms, stop.signal).catch(() => {})]);
-  } finally {
-    stop.abort();
   }
 }

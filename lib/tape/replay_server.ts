@@ -18,14 +18,13 @@ import { bodyDifferences, normalizeRequestBody } from "./normalize_request_body.
 import { FaultBook, INJECTED_ERROR_EVENT, parseFault, type ReplayFault } from "./replay_fault.ts";
 import { type HttpInteraction, Tape, type WsInteraction } from "./tape.ts";
 import { fromTapeData, type WsFrameRecord } from "./tape_record.ts";
-import { abortableSleep } from "../transport/backoff.ts";
 import {
   checkMaxRequestBodyBytes,
   DEFAULT_MAX_REQUEST_BODY_BYTES,
   readRequestBody,
 } from "../transport/_request_body.ts";
 import { offeredProtocols, upgradeWithProtocol } from "./_upgrade.ts";
-import { LoopbackServer } from "./_loopback_server.ts";
+import { LoopbackServer, settleWithin } from "./_loopback_server.ts";
 
 /** Options of {@linkcode startReplayServer}. */
 export interface ReplayServerOptions {
@@ -266,7 +265,7 @@ class TapeReplayServer implements ReplayServer {
         }
       }
     }
-    await Promise.all([...this.#sockets].map(({ closed }) => withTimeout(closed, 2000)));
+    await Promise.all([...this.#sockets].map(({ closed }) => settleWithin(closed, 2000)));
   }
 
   async #handle(request: Request): Promise<Response> {
@@ -702,13 +701,4 @@ function parseBody(bytes: Uint8Array | undefined): unknown {
 
 function connOf(interaction: unknown): string {
   return `connection ${(interaction as { conn: string }).conn}`;
-}
-
-async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  const stop = new AbortController();
-  try {
-    await Promise.race([promise, abortableSleep(ms, stop.signal).catch(() => {})]);
-  } finally {
-    stop.abort();
-  }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { LoopbackServer } from "../tape/_loopback_server.ts";
+import { LoopbackServer, settleWithin } from "../tape/_loopback_server.ts";
 
 /** A client frame the mock server received. */
 export interface RealtimeMockFrame {
@@ -284,15 +284,7 @@ export function startRealtimeMockServer(
   const server = new LoopbackServer({
     beforeShutdown: async () => {
       for (const connection of connections) connection.close(1001, "server shutting down");
-      await Promise.all(connections.map((connection) =>
-        Promise.race([
-          connection.closed,
-          new Promise((resolve) => {
-            const timer = setTimeout(resolve, 2_000);
-            connection.closed.then(() => clearTimeout(timer));
-          }),
-        ])
-      ));
+      await Promise.all(connections.map((connection) => settleWithin(connection.closed, 2_000)));
       await Promise.allSettled([...tasks]);
     },
   }, (request) => {
