@@ -13,6 +13,7 @@ import type {
 } from "./mock_responses_ws_server.ts";
 import { Pacer, type Pacing, toPacing } from "../tape/pacing.ts";
 import { parseJsonOrUndefined, recordRequest } from "./_recording.ts";
+import { mockJsonError } from "./_mock_error.ts";
 
 type Step =
   | { kind: "text"; data: string; pacing: Pacing }
@@ -87,7 +88,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
     };
     this.connections.push(record);
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return jsonError(
+      return mockJsonError(
         426,
         "mock_upgrade_required",
         `The mock responses WebSocket server only upgrades: connect to ${this.#hint()}`,
@@ -95,7 +96,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
     }
     const script = this.#queue.shift();
     if (script === undefined) {
-      return jsonError(
+      return mockJsonError(
         500,
         "mock_queue_empty",
         `No scripted connection is left (handshake ${this.connections.length}): enqueue one more with server.enqueue()`,
@@ -103,7 +104,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
     }
     const signal = this.#closing.signal;
     if (!await new Pacer(1, signal).wait(script.accept).catch(() => false)) {
-      return jsonError(503, "mock_closing", "The mock server is closing");
+      return mockJsonError(503, "mock_closing", "The mock server is closing");
     }
     if (script.status !== undefined) {
       return new Response(script.body ?? null, { status: script.status, headers: script.headers });
@@ -251,8 +252,4 @@ function toStep(frame: MockWebSocketFrame, where: string): Step {
     throw new RangeError(`${where}: a close code must be 1000 or 3000–4999, got ${code}`);
   }
   return { kind: "close", code, reason: control.close!.reason ?? "", pacing };
-}
-
-function jsonError(status: number, code: string, message: string): Response {
-  return Response.json({ error: { message, type: "mock_server_error", code } }, { status });
 }

@@ -15,6 +15,7 @@ import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
 import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
 import { recordRequest } from "./_recording.ts";
+import { mockJsonError } from "./_mock_error.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
 import { LoopbackServer } from "../tape/_loopback_server.ts";
 
@@ -306,24 +307,24 @@ class ScriptedResponsesServer implements MockResponsesServer {
     }
     const body = await readRequestBody(request, this.#maxBodyBytes);
     if (body.kind === "tooLarge") {
-      return jsonError(
+      return mockJsonError(
         413,
         "mock_body_too_large",
         `The mock responses server accepts request bodies of up to ${this.#maxBodyBytes} bytes (maxRequestBodyBytes), sent and decoded`,
       );
     }
-    if (body.kind === "unreadable") return jsonError(415, "mock_unreadable_body", body.message);
+    if (body.kind === "unreadable") return mockJsonError(415, "mock_unreadable_body", body.message);
     this.requests.push(recordRequest(request, body.decoded));
 
     if (!url.pathname.endsWith("/responses")) {
-      return jsonError(
+      return mockJsonError(
         404,
         "mock_not_found",
         `The mock responses server has no route for ${request.method} ${url.pathname}: POST to ${this.url}/responses`,
       );
     }
     if (request.method !== "POST") {
-      return jsonError(
+      return mockJsonError(
         405,
         "mock_method_not_allowed",
         `The mock responses server accepts only POST on ${url.pathname}, got ${request.method}`,
@@ -334,7 +335,7 @@ class ScriptedResponsesServer implements MockResponsesServer {
     if (script === undefined) {
       // A 400 (and `x-should-retry: false` for the openai SDK): no client retries it, so a
       // test that asks once too often fails at once instead of after every retry.
-      return jsonError(
+      return mockJsonError(
         400,
         "mock_queue_empty",
         `No scripted response is left for POST ${url.pathname} (request ${this.requests.length}): enqueue one more with server.enqueue()`,
@@ -350,7 +351,7 @@ function onServeError(error: unknown): Response {
     // deno-lint-ignore no-console
     console.error("The mock responses server failed:", error);
   }
-  return jsonError(500, "mock_internal_error", errorMessage(error));
+  return mockJsonError(500, "mock_internal_error", errorMessage(error));
 }
 
 function toScript(response: MockResponse, index: number): Script {
@@ -538,18 +539,6 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       cancelled.abort();
     },
   }, { highWaterMark: 0 });
-}
-
-function jsonError(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return Response.json(
-    { error: { message, type: "mock_server_error", code } },
-    { status, headers },
-  );
 }
 
 function errorMessage(error: unknown): string {
