@@ -47,8 +47,6 @@ const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 // Frames queued before the file reader waits, below the manager's 256 so nothing drops.
 const AUDIO_QUEUE_HIGH_WATER = 192;
 
-export { REALTIME_OPTIONS, realtimeHelp } from "./realtime_help.ts";
-
 interface RealtimeSettings {
   dialect: RealtimeDialect;
   start: RealtimeConversationStartOptions;

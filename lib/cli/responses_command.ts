@@ -35,15 +35,6 @@ import {
 import { listScenarios, loadScenario, type Scenario } from "./scenarios.ts";
 import { startOfflineServer } from "./offline_server.ts";
 
-export {
-  DEFAULT_MODEL,
-  DEFAULT_SCENARIO,
-  REASONING_EFFORTS,
-  REASONING_SUMMARIES,
-  RESPONSES_OPTIONS,
-  responsesHelp,
-} from "./responses_help.ts";
-
 /** The checked settings of one run. */
 interface ResponsesSettings {
   request: ResponsesRequest;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RESPONSES_OPTIONS } from "../../lib/cli/responses_command.ts";
+import { RESPONSES_OPTIONS } from "../../lib/cli/responses_help.ts";
 import { VERSION } from "../../lib/version.ts";
 import { runCliProcess } from "./_cli_helpers.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { encodeWavHeader, readWav } from "../../lib/audio/wav.ts";
-import { REALTIME_OPTIONS, runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
+import { runRealtimeCommand } from "../../lib/cli/realtime_command.ts";
+import { REALTIME_OPTIONS } from "../../lib/cli/realtime_help.ts";
 import { CLEAR_LINE } from "../../lib/cli/output.ts";
 import { realtimeDemoTape } from "../../lib/cli/realtime_demo.ts";
 import { Tape } from "../../lib/tape/mod.ts";
