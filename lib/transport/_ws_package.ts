@@ -5,7 +5,6 @@
  * @module
  */
 
-import WsWebSocket from "ws";
 import type { Buffer } from "node:buffer";
 import type { ClientRequest, IncomingMessage } from "node:http";
 
@@ -48,11 +47,25 @@ export interface WsClientOptions {
   finishRequest?: (request: ClientRequest) => void;
 }
 
-/** The `ws` class with its state constants. */
-export const WsWebSocketClass: {
-  new (url: string, protocols: string[], options: WsClientOptions): WsSocket;
-  readonly CONNECTING: number;
-  readonly OPEN: number;
-  readonly CLOSING: number;
-  readonly CLOSED: number;
-} = WsWebSocket;
+/** The ready states of a `ws` socket (the WebSocket standard's). */
+export const WS_READY_STATE = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+
+/** The `ws` client class, as far as the connector uses it. */
+export type WsWebSocketClass = new (
+  url: string,
+  protocols: string[],
+  options: WsClientOptions,
+) => WsSocket;
+
+let loading: Promise<WsWebSocketClass> | undefined;
+
+/**
+ * The `ws` client class, loaded on the first connection: it pulls in Node's `http`,
+ * `net` and `tls` (about 70 ms), which a program that never opens a WebSocket does not
+ * pay when it imports the library.
+ *
+ * @returns The class.
+ */
+export function loadWsWebSocket(): Promise<WsWebSocketClass> {
+  return loading ??= import("ws").then((module) => module.default as unknown as WsWebSocketClass);
+}

@@ -11,7 +11,7 @@
 
 import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
-import { type WsSocket, WsWebSocketClass as WebSocket } from "./_ws_package.ts";
+import { loadWsWebSocket, WS_READY_STATE, type WsSocket } from "./_ws_package.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { abortedError } from "./backoff.ts";
@@ -168,27 +168,27 @@ const CLOSE_WAIT_MS = 2_000;
  * assert.deepEqual(await connection.receive({ timeoutMs: 5000 }), [{ type: "text", data: "echo hi" }]);
  * ```
  */
-export function connectWebSocket(
+export async function connectWebSocket(
   url: string,
   options: ConnectWebSocketOptions = {},
 ): Promise<WebSocketConnection> {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(abortedError(signal));
+  if (signal?.aborted) throw abortedError(signal);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (!(connectTimeoutMs > 0)) {
-    return Promise.reject(
-      new RangeError(
-        `Cannot connect a WebSocket: connectTimeoutMs must be a positive number, got ${connectTimeoutMs}`,
-      ),
+    throw new RangeError(
+      `Cannot connect a WebSocket: connectTimeoutMs must be a positive number, got ${connectTimeoutMs}`,
     );
   }
+  const WsWebSocket = await loadWsWebSocket();
+  if (signal?.aborted) throw abortedError(signal);
   const where = redactUrl(url);
   const headers: Record<string, string> = {};
   new Headers(options.headers).forEach((value, name) => headers[name] = value);
   const protocols = [...options.protocols ?? []];
   let socket: WsSocket;
   try {
-    socket = new WebSocket(url, protocols, {
+    socket = new WsWebSocket(url, protocols, {
       headers,
       perMessageDeflate: options.perMessageDeflate ?? true,
       maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -203,15 +203,13 @@ export function connectWebSocket(
       }),
     });
   } catch (cause) {
-    return Promise.reject(
-      new CodexWireError(`Cannot connect to ${where}: ${messageOf(cause)}`, {
-        kind: "network",
-        cause,
-      }),
-    );
+    throw new CodexWireError(`Cannot connect to ${where}: ${messageOf(cause)}`, {
+      kind: "network",
+      cause,
+    });
   }
 
-  return new Promise<WebSocketConnection>((resolve, reject) => {
+  return await new Promise<WebSocketConnection>((resolve, reject) => {
     let failure: CodexWireError | undefined;
     let responseHeaders = new Headers();
     // Only the first failure counts; the socket is always dropped and its `close` awaited
@@ -219,7 +217,7 @@ export function connectWebSocket(
     const fail = (error: CodexWireError) => {
       if (failure !== undefined) return;
       failure = error;
-      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+      if (socket.readyState !== WS_READY_STATE.CLOSED) socket.terminate();
     };
     const timer = setTimeout(
       () =>
@@ -329,11 +327,11 @@ class WsConnection implements WebSocketConnection {
   }
 
   get isOpen(): boolean {
-    return this.#socket.readyState === WebSocket.OPEN;
+    return this.#socket.readyState === WS_READY_STATE.OPEN;
   }
 
   send(text: string | Uint8Array): Promise<void> {
-    if (this.#socket.readyState !== WebSocket.OPEN) {
+    if (this.#socket.readyState !== WS_READY_STATE.OPEN) {
       return Promise.reject(
         new CodexWireError("Cannot send on a closed websocket: open a new connection", {
           kind: "stream",
@@ -403,7 +401,7 @@ class WsConnection implements WebSocketConnection {
 
   async close(code = 1000, reason = ""): Promise<void> {
     const socket = this.#socket;
-    if (socket.readyState === WebSocket.OPEN) {
+    if (socket.readyState === WS_READY_STATE.OPEN) {
       this.#closedBy ??= "client";
       try {
         socket.close(code, reason);
@@ -412,7 +410,7 @@ class WsConnection implements WebSocketConnection {
         socket.close();
       }
     }
-    if (socket.readyState === WebSocket.CLOSED) return;
+    if (socket.readyState === WS_READY_STATE.CLOSED) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) =>
       timer = setTimeout(resolve, CLOSE_WAIT_MS, "late")
@@ -425,7 +423,7 @@ class WsConnection implements WebSocketConnection {
   }
 
   async terminate(): Promise<void> {
-    if (this.#socket.readyState !== WebSocket.CLOSED) {
+    if (this.#socket.readyState !== WS_READY_STATE.CLOSED) {
       this.#closedBy ??= "client";
       this.#socket.terminate();
     }
