@@ -153,11 +153,11 @@ async function* openSseAttempt(
   turn.onHeaders(response.headers);
   // The body is watched (signal, cancel) from here on: the header events below hand control
   // to the reader, who may leave or abort before the first read.
-  const body = new SseBody(turn, response.headers, response);
+  const body = new SseBody(turn, response);
   let opened = false;
   try {
     for (const event of eventsFromResponseHeaders(response.headers)) yield event;
-    await body.open(response);
+    await body.open();
     opened = true;
   } finally {
     if (!opened) body.close();
@@ -280,7 +280,7 @@ const EVENT_STREAM_REGEXP = /^\s*text\/event-stream\s*(;|$)/i;
 // yields whole: no generator resume per event (bench/sse_profile.ts).
 class SseBody {
   #turn: SseTurn;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #response: Response;
   #decoder: SseDecoder;
   #mapper: WireEventMapper;
   #remembered: CodexWireError | undefined;
@@ -291,17 +291,19 @@ class SseBody {
   #rest: Uint8Array | undefined;
   // Whether this body counts in `openBodies`.
   #counted = false;
-  // The reader with its idle timer and abort listener, made as the answer arrives.
+  // The reader with its idle timer and abort listener, made as the answer arrives (none
+  // without a body).
   #idle: IdleReader<Uint8Array> | undefined;
 
-  constructor(turn: SseTurn, responseHeaders: Headers, response: Response) {
+  constructor(turn: SseTurn, response: Response) {
     this.#turn = turn;
-    if (response.body !== null) {
-      this.#reader = response.body.getReader();
-      this.#idle = new IdleReader(this.#reader, turn.signal);
-    }
+    this.#response = response;
+    if (response.body !== null) this.#idle = new IdleReader(response.body.getReader(), turn.signal);
     this.#decoder = new SseDecoder({ maxEventSize: turn.maxEventSize });
-    this.#mapper = new WireEventMapper({ passthrough: turn.passthrough, responseHeaders });
+    this.#mapper = new WireEventMapper({
+      passthrough: turn.passthrough,
+      responseHeaders: response.headers,
+    });
   }
 
   /** Whether `response.completed` arrived: nothing follows the last batch. */
@@ -314,15 +316,16 @@ class SseBody {
    * valid event stream under the wrong label still streams, while a page (HTML, JSON, a
    * wrong base URL) fails at once, not retryable, since asking again gets the same page.
    */
-  async open(response: Response): Promise<void> {
-    if (this.#reader === undefined) throw streamClosedError();
+  async open(): Promise<void> {
+    const response = this.#response;
+    const idle = this.#idle;
+    if (idle === undefined) throw streamClosedError();
     this.#counted = true;
     openBodies++;
     const contentType = response.headers.get("content-type");
     if (contentType === null || EVENT_STREAM_REGEXP.test(contentType)) return;
     // The sniff and the page are each read within one idle timeout in all, so a body that
     // trickles a byte at a time cannot hold the turn.
-    const idle = this.#idle ??= new IdleReader(this.#reader, this.#turn.signal);
     const reader = (started: number) => () =>
       readWithIdleTimeout(idle, this.#turn.idleTimeoutMs, started);
     const sniffed = await sniffBody(reader(performance.now()));
@@ -356,7 +359,7 @@ class SseBody {
         const { done, value } = this.#rest !== undefined
           ? { done: false, value: this.#rest }
           : this.#pending.shift() ?? await readWithIdleTimeout(
-            this.#idle ??= new IdleReader(this.#reader!, turn.signal),
+            this.#idle!,
             turn.idleTimeoutMs,
             waitStarted,
           );
@@ -427,9 +430,7 @@ class SseBody {
       this.#counted = false;
       openBodies--;
     }
-    if (this.#idle !== undefined) this.#idle.close();
-    // Cancelling an already broken stream may reject; there is nothing more to do then.
-    else this.#reader?.cancel().catch(() => {});
+    this.#idle?.close();
   }
 }
 
