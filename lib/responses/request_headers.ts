@@ -38,10 +38,32 @@ export function mergeRequestHeaders(
   const merged = new Headers(provider);
   // A `Headers` given is read as it is, not copied first.
   asHeaders(extra).forEach((value, name) => merged.set(name, value));
-  asHeaders(defaults).forEach((value, name) => {
-    if (!merged.has(name)) merged.set(name, value);
-  });
+  fillDefaultHeaders(merged, asHeaders(defaults));
   return merged;
+}
+
+/**
+ * Sets each of `defaults` on `headers` unless `headers` has that name already: Codex's
+ * rule for default headers such as `originator`.
+ *
+ * @param headers The headers to fill, changed in place.
+ * @param defaults The defaults.
+ *
+ * @example Usage
+ * ```ts
+ * import { fillDefaultHeaders } from "./request_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const headers = new Headers({ originator: "mine" });
+ * fillDefaultHeaders(headers, new Headers({ originator: "codex_cli_rs", "x-a": "1" }));
+ * assert.equal(headers.get("originator"), "mine");
+ * assert.equal(headers.get("x-a"), "1");
+ * ```
+ */
+export function fillDefaultHeaders(headers: Headers, defaults: Headers): void {
+  defaults.forEach((value, name) => {
+    if (!headers.has(name)) headers.set(name, value);
+  });
 }
 
 function asHeaders(init: HeadersInit | undefined): Headers {

@@ -7,7 +7,7 @@
 
 import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import { buildResponsesBody, type ResponsesRequest } from "./request_body.ts";
-import { DEFAULT_ORIGINATOR, defaultUserAgent } from "./request_headers.ts";
+import { DEFAULT_ORIGINATOR, defaultUserAgent, fillDefaultHeaders } from "./request_headers.ts";
 import { responsesUrl } from "./_responses_url.ts";
 import { uuidV7 } from "./_uuid_v7.ts";
 import type { ResponseStream } from "./response_stream.ts";
@@ -282,9 +282,7 @@ export class ResponsesClient {
         if (subagent !== undefined) headers.set("x-openai-subagent", subagent);
         if (betaFeatures !== undefined) headers.set("x-codex-beta-features", betaFeatures);
         extra.forEach((value, name) => headers.set(name, value));
-        defaultHeaders.forEach((value, name) => {
-          if (!headers.has(name)) headers.set(name, value);
-        });
+        fillDefaultHeaders(headers, defaultHeaders);
         if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
         if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
         headers.set("accept", "text/event-stream");
