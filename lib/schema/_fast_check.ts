@@ -1,8 +1,8 @@
 // Fast checks derived from zod schemas. The zod schemas stay the source of truth; for the
 // simple ones (objects of strings, finite numbers, booleans, literals, enums, optional,
 // nullable and nested objects) this compiles a plain predicate that accepts exactly what
-// `safeParse` accepts, without building a result or an issue list. Anything else
-// (refinements, transforms, records, arrays, unions, and `unknown` fields, which zod
+// `safeParse` accepts, without building a result or an issue list. Arrays of such
+// schemas are covered too. Anything else (refinements, transforms, records, unions, and `unknown` fields, which zod
 // refuses when the key is missing but not when it holds undefined) gets no fast check, and
 // callers keep using `safeParse`. tests/schema/fast_check_test.ts checks the equivalence
 // on random values with fast-check.
@@ -25,6 +25,7 @@ interface Definition {
   shape?: Record<string, z.ZodType>;
   catchall?: z.ZodType;
   innerType?: z.ZodType;
+  element?: z.ZodType;
   values?: readonly unknown[];
   entries?: Record<string, unknown>;
 }
@@ -80,8 +81,27 @@ function statementsOf(schema: z.ZodType, name: string, names: Names): string | u
     }
     case "object":
       return objectStatements(definition, name, names);
+    case "array":
+      return arrayStatements(definition, name, names);
   }
   return undefined;
+}
+
+// An array whose every element passes the element's check; zod reads holes as undefined,
+// as the indexed loop does.
+function arrayStatements(definition: Definition, name: string, names: Names): string | undefined {
+  if (definition.element === undefined) return undefined;
+  const index = `i${names.next++}`;
+  const element = `v${names.next++}`;
+  const check = statementsOf(definition.element, element, names);
+  if (check === undefined) return undefined;
+  return [
+    `if (!Array.isArray(${name})) return false;`,
+    `for (let ${index} = 0; ${index} < ${name}.length; ${index}++) {`,
+    `const ${element} = ${name}[${index}];`,
+    check,
+    "}",
+  ].join("\n");
 }
 
 // Strict equality with one of the values; only strings, finite numbers, booleans and null

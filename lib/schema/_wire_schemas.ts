@@ -175,14 +175,33 @@ const usage: z.ZodType<WireUsage> = z.object({
   total_tokens: z.number(),
 });
 
+// Any object: a loose object with no fields accepts what a record of unknowns does for
+// JSON, and it has a fast check.
 const created: z.ZodType<ResponseCreatedWireEvent> = z.object({
   type: z.literal("response.created"),
-  response: z.record(z.string(), z.unknown()),
+  response: z.looseObject({}),
 });
 
+const OUTPUT_ITEM_TYPES = ["response.output_item.added", "response.output_item.done"] as const;
+
 const outputItem: z.ZodType<OutputItemWireEvent> = z.object({
-  type: z.enum(["response.output_item.added", "response.output_item.done"]),
+  type: z.enum(OUTPUT_ITEM_TYPES),
   item: responseItem,
+});
+
+// `outputItem` has a transform (the item's schema depends on its type), so its fast check
+// is put together here: the frame with any item, then the known type's own check (zod's,
+// for a type without one).
+const outputItemFrame = fastCheckOf(z.object({ type: z.enum(OUTPUT_ITEM_TYPES), item: otherItem }));
+const KNOWN_ITEM_FAST_CHECKS: ReadonlyMap<string, FastCheck | undefined> = new Map(
+  [...KNOWN_ITEM_SCHEMAS].map(([type, schema]) => [type, fastCheckOf(schema)]),
+);
+const outputItemFastCheck: FastCheck | undefined = outputItemFrame && ((value) => {
+  if (!outputItemFrame(value)) return false;
+  const item = (value as { item: { type: string } }).item;
+  const known = KNOWN_ITEM_SCHEMAS.get(item.type);
+  if (known === undefined) return true;
+  return KNOWN_ITEM_FAST_CHECKS.get(item.type)?.(item) ?? known.safeParse(item).success;
 });
 
 const outputTextDelta: z.ZodType<OutputTextDeltaWireEvent> = z.object({
@@ -277,7 +296,7 @@ export const WIRE_EVENT_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string
  */
 export const WIRE_EVENT_FAST_CHECKS: ReadonlyMap<string, FastCheck> = new Map(
   [...WIRE_EVENT_SCHEMAS].flatMap(([type, schema]) => {
-    const check = fastCheckOf(schema);
+    const check = schema === outputItem ? outputItemFastCheck : fastCheckOf(schema);
     return check === undefined ? [] : [[type, check] as const];
   }),
 );

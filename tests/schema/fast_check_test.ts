@@ -66,6 +66,37 @@ const VALID = [
   },
   { type: "response.custom_tool_call_input.delta", item_id: "ct_1", call_id: null, delta: "{" },
   { type: "response.custom_tool_call_input.delta", call_id: "call_1", delta: "}" },
+  { type: "response.created", response: { id: "resp-6", status: "in_progress", output: [] } },
+  { type: "response.created", response: {} },
+  {
+    type: "response.output_item.added",
+    item: { type: "message", role: "assistant", content: [], id: "msg_1" },
+  },
+  {
+    type: "response.output_item.done",
+    item: {
+      type: "message",
+      role: "assistant",
+      id: "msg_1",
+      phase: "final_answer",
+      end_turn: true,
+      content: [{ type: "output_text", text: "Hi" }, { type: "refusal" }],
+    },
+  },
+  {
+    type: "response.output_item.done",
+    item: { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text" }], content: null },
+  },
+  {
+    type: "response.output_item.done",
+    item: { type: "function_call", call_id: "c1", name: "shell", arguments: "{}" },
+  },
+  // A known type without a fast check of its own (its output is a union), and one unknown.
+  {
+    type: "response.output_item.done",
+    item: { type: "function_call_output", call_id: "c1", output: [{ type: "input_text" }] },
+  },
+  { type: "response.output_item.added", item: { type: "future_item", id: null } },
 ] as readonly object[] as readonly Record<string, unknown>[];
 
 // Every key the schemas name, and a few that objects carry anyway.
@@ -89,6 +120,16 @@ const KEYS = [
   "item_id",
   "call_id",
   "text",
+  "item",
+  "role",
+  "content",
+  "phase",
+  "summary",
+  "name",
+  "arguments",
+  "output",
+  "status",
+  "0",
   "extra",
   "constructor",
   "__proto__",
@@ -99,6 +140,7 @@ const leaf = fc.oneof(
   fc.constantFrom(...WIRE_EVENT_SCHEMAS.keys(), "response.other"),
   fc.double(),
   fc.constantFrom(0, -0, 1, 1.5, NaN, Infinity, -Infinity),
+  fc.constantFrom("message", "reasoning", "function_call", "function_call_output", "final_answer"),
   fc.integer(),
   fc.boolean(),
   fc.constant(null),
@@ -153,12 +195,15 @@ function assertAgree(candidate: unknown): void {
   }
 }
 
-Deno.test("the text, reasoning and tool-input deltas and response.completed have fast checks", () => {
+Deno.test("every mapped event but failed, incomplete and metadata has a fast check", () => {
   assert.deepEqual(
     CHECKED.map(({ type }) => type).sort(),
     [
       "response.completed",
+      "response.created",
       "response.custom_tool_call_input.delta",
+      "response.output_item.added",
+      "response.output_item.done",
       "response.output_text.delta",
       "response.reasoning_summary_part.added",
       "response.reasoning_summary_text.delta",
@@ -200,7 +245,7 @@ Deno.test("fast checks agree with zod on objects that are not plain", () => {
   }
 });
 
-Deno.test("schemas with refinements, transforms, records, strict objects or unknown fields get no fast check", () => {
+Deno.test("schemas with refinements, transforms, records, strict objects, unions or unknown fields get no fast check", () => {
   for (
     const schema of [
       z.string().min(1),
@@ -208,7 +253,8 @@ Deno.test("schemas with refinements, transforms, records, strict objects or unkn
       z.string().transform((text) => text.length),
       z.record(z.string(), z.unknown()),
       z.strictObject({ a: z.string() }),
-      z.object({ a: z.array(z.string()) }),
+      z.object({ a: z.array(z.string().min(1)) }),
+      z.array(z.string()).min(1),
       z.union([z.string(), z.number()]),
       z.object({ a: z.unknown() }),
     ]
@@ -234,6 +280,26 @@ Deno.test("derived checks agree with zod on literals, enums, booleans, optional,
         nested: fc.oneof(fc.record({ n: fc.oneof(fc.double(), fc.string()) }), fc.constant(null)),
         other: value,
       }, { requiredKeys: ["kind"] }),
+      (candidate) => assert.equal(check(candidate), schema.safeParse(candidate).success),
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("derived checks agree with zod on arrays, holes and nested arrays included", () => {
+  const schema = z.object({
+    list: z.array(z.looseObject({ type: z.string() })),
+    nested: z.array(z.array(z.number())).optional(),
+  });
+  const check = fastCheckOf(schema)!;
+  assert.notEqual(check, undefined);
+  const element = fc.oneof(fc.record({ type: fc.oneof(fc.string(), fc.integer()) }), value);
+  fc.assert(
+    fc.property(
+      fc.record({
+        list: fc.oneof(fc.array(element, { maxLength: 3 }), fc.sparseArray(element), value),
+        nested: fc.oneof(fc.array(fc.array(fc.oneof(fc.double(), fc.string()))), value),
+      }, { requiredKeys: [] }),
       (candidate) => assert.equal(check(candidate), schema.safeParse(candidate).success),
     ),
     { numRuns: 2000 },
