@@ -15,6 +15,12 @@ const INTEGER_REGEXP = /^[+-]?\d+$/;
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
+/** Where header values are read from: `Headers`, or names already lower-cased in a map. */
+export interface HeaderLookup {
+  /** The value of the header `name` (lower case), or `null`. */
+  get(name: string): string | null;
+}
+
 /**
  * Reads a header as a finite float.
  *
@@ -22,7 +28,7 @@ const I64_MAX = 2n ** 63n - 1n;
  * @param name The header name.
  * @returns The value, or `null` when absent, malformed, NaN or infinite.
  */
-export function readFiniteFloat(headers: Headers, name: string): number | null {
+export function readFiniteFloat(headers: HeaderLookup, name: string): number | null {
   const raw = headers.get(name);
   if (raw === null || !FLOAT_REGEXP.test(raw)) return null;
   const value = Number(raw);
@@ -36,7 +42,7 @@ export function readFiniteFloat(headers: Headers, name: string): number | null {
  * @param name The header name.
  * @returns The value, or `null` when absent, malformed or out of the `i64` range.
  */
-export function readInteger(headers: Headers, name: string): number | null {
+export function readInteger(headers: HeaderLookup, name: string): number | null {
   const raw = headers.get(name);
   if (raw === null || !INTEGER_REGEXP.test(raw)) return null;
   const big = BigInt(raw);
@@ -50,7 +56,7 @@ export function readInteger(headers: Headers, name: string): number | null {
  * @param name The header name.
  * @returns The value, or `null` when absent or not one of those words.
  */
-export function readBoolean(headers: Headers, name: string): boolean | null {
+export function readBoolean(headers: HeaderLookup, name: string): boolean | null {
   const raw = headers.get(name);
   if (raw === null) return null;
   const lower = raw.toLowerCase();
@@ -66,7 +72,7 @@ export function readBoolean(headers: Headers, name: string): boolean | null {
  * @param name The header name.
  * @returns The trimmed value, or `null` when absent or blank.
  */
-export function readTrimmed(headers: Headers, name: string): string | null {
+export function readTrimmed(headers: HeaderLookup, name: string): string | null {
   const trimmed = headers.get(name)?.trim();
   return trimmed ? trimmed : null;
 }

@@ -5,6 +5,7 @@
  */
 
 import {
+  type HeaderLookup,
   normalizeLimitId,
   readBoolean,
   readFiniteFloat,
@@ -51,14 +52,18 @@ const FAMILY_HEADER_SUFFIX = "-primary-used-percent";
  * ```
  */
 export function parseRateLimitHeaders(headers: Headers): RateLimitSnapshot[] {
-  const snapshots = [parseRateLimitHeadersForLimit(headers, DEFAULT_LIMIT_ID)];
+  // One pass over the headers, then lookups in a map: each `Headers.get` scans the list.
+  const byName = new Map<string, string>();
   const extraIds = new Set<string>();
-  for (const name of headers.keys()) {
+  headers.forEach((value, name) => {
+    byName.set(name, value);
     const limitId = limitIdOfHeader(name);
     if (limitId !== undefined && limitId !== DEFAULT_LIMIT_ID) extraIds.add(limitId);
-  }
+  });
+  const lookup: HeaderLookup = { get: (name) => byName.get(name) ?? null };
+  const snapshots = [parseFamily(lookup, DEFAULT_LIMIT_ID)];
   for (const limitId of [...extraIds].sort()) {
-    const snapshot = parseRateLimitHeadersForLimit(headers, limitId);
+    const snapshot = parseFamily(lookup, limitId);
     if (snapshot.primary !== null || snapshot.secondary !== null || snapshot.credits !== null) {
       snapshots.push(snapshot);
     }
@@ -100,6 +105,10 @@ export function parseRateLimitHeadersForLimit(
   headers: Headers,
   limitId: string,
 ): RateLimitSnapshot {
+  return parseFamily(headers, limitId);
+}
+
+function parseFamily(headers: HeaderLookup, limitId: string): RateLimitSnapshot {
   const family = (limitId.trim() || DEFAULT_LIMIT_ID).toLowerCase().replaceAll("_", "-");
   const prefix = `${FAMILY_HEADER_PREFIX}${family}`;
   return {
@@ -112,7 +121,7 @@ export function parseRateLimitHeadersForLimit(
   };
 }
 
-function parseWindow(headers: Headers, prefix: string): RateLimitWindow | null {
+function parseWindow(headers: HeaderLookup, prefix: string): RateLimitWindow | null {
   const usedPercent = readFiniteFloat(headers, `${prefix}-used-percent`);
   if (usedPercent === null) return null;
   const windowMinutes = readInteger(headers, `${prefix}-window-minutes`);
@@ -122,7 +131,7 @@ function parseWindow(headers: Headers, prefix: string): RateLimitWindow | null {
   return hasData ? { usedPercent, windowMinutes, resetsAt } : null;
 }
 
-function parseCredits(headers: Headers): RateLimitCredits | null {
+function parseCredits(headers: HeaderLookup): RateLimitCredits | null {
   const hasCredits = readBoolean(headers, "x-codex-credits-has-credits");
   const unlimited = readBoolean(headers, "x-codex-credits-unlimited");
   if (hasCredits === null || unlimited === null) return null;
