@@ -45,10 +45,10 @@ const ZSTD_LEVEL = 3;
  * import assert from "node:assert/strict";
  *
  * const encoder = new RequestBodyEncoder({ compression: "zstd" });
- * const encoded = await encoder.encode('{"model":"gpt-5"}', new Headers());
+ * const encoded = await encoder.encode('{"model":"gpt-5"}', {});
  * assert.equal(encoded.headers["content-encoding"], "zstd");
  * assert.equal(encoder.refuse(), true);
- * const plain = await encoder.encode('{"model":"gpt-5"}', new Headers());
+ * const plain = await encoder.encode('{"model":"gpt-5"}', {});
  * assert.equal(plain.body, '{"model":"gpt-5"}');
  * ```
  */
@@ -98,17 +98,18 @@ export class RequestBodyEncoder {
    * Encodes one body.
    *
    * @param json The serialised JSON body.
-   * @param headers The request's other headers, to check for a caller's `Content-Encoding`.
+   * @param headers The request's other headers (lower-case names), to check for a caller's
+   * `Content-Encoding`.
    * @returns The body and its content headers.
    * @throws {CodexWireError} `usage` when compression applies but the caller already set
    * `Content-Encoding`; `compression` when zstd fails.
    */
-  async encode(json: string, headers: Headers): Promise<EncodedBody> {
+  async encode(json: string, headers: Readonly<Record<string, string>>): Promise<EncodedBody> {
     // A body that goes out plain is sent as the string: it is never UTF-8-encoded here.
     if (!this.#compressesText(json)) {
       return { body: json, headers: { "content-type": JSON_CONTENT_TYPE } };
     }
-    if (headers.has("content-encoding")) {
+    if (Object.hasOwn(headers, "content-encoding")) {
       throw new CodexWireError(
         'request compression was requested but content-encoding is already set; remove the Content-Encoding header or use compression: "none"',
         { kind: "usage" },

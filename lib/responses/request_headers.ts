@@ -66,6 +66,30 @@ export function fillDefaultHeaders(headers: Headers, defaults: Headers): void {
   });
 }
 
+/**
+ * The headers as a plain record with lower-case names (joined as `Headers` joins them).
+ *
+ * @param headers The headers.
+ * @returns A new record.
+ *
+ * @example Usage
+ * ```ts
+ * import { headerRecord } from "./request_headers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(headerRecord(new Headers({ Accept: "text/event-stream" })), {
+ *   accept: "text/event-stream",
+ * });
+ * ```
+ */
+export function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
+}
+
 function asHeaders(init: HeadersInit | undefined): Headers {
   return init instanceof Headers ? init : new Headers(init);
 }

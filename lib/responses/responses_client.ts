@@ -7,12 +7,18 @@
 
 import { combineTelemetry, logTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import { buildResponsesBody, type ResponsesRequest } from "./request_body.ts";
-import { DEFAULT_ORIGINATOR, defaultUserAgent, fillDefaultHeaders } from "./request_headers.ts";
+import {
+  DEFAULT_ORIGINATOR,
+  defaultUserAgent,
+  fillDefaultHeaders,
+  headerRecord,
+} from "./request_headers.ts";
 import { responsesUrl } from "./_responses_url.ts";
 import { uuidV7 } from "./_uuid_v7.ts";
 import type { ResponseStream } from "./response_stream.ts";
 import { RequestBodyEncoder, type RequestCompression } from "./request_compression.ts";
 import {
+  type RequestIdentity,
   ResponsesSession,
   type SessionContext,
   type SessionOptions,
@@ -263,6 +269,38 @@ export class ResponsesClient {
       fallback: new TransportFallback(options.websocket?.fallback),
       timingMetrics: options.websocket?.timingMetrics ?? false,
     };
+    const baseHeaders = (extra: Headers, identity: RequestIdentity): Headers => {
+      // Codex's precedence, built in one `Headers`: the identity and per-request headers
+      // win over the client's, and the defaults only fill names neither set has.
+      const headers = new Headers(providerHeaders);
+      headers.set("session-id", identity.sessionId);
+      headers.set("thread-id", identity.threadId);
+      headers.set("x-client-request-id", identity.threadId);
+      headers.set("x-codex-window-id", windowId(identity.threadId));
+      if (subagent !== undefined) headers.set("x-openai-subagent", subagent);
+      if (betaFeatures !== undefined) headers.set("x-codex-beta-features", betaFeatures);
+      extra.forEach((value, name) => headers.set(name, value));
+      fillDefaultHeaders(headers, defaultHeaders);
+      if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
+      if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
+      headers.set("accept", "text/event-stream");
+      return headers;
+    };
+    // The base headers of the last identity asked for without extra headers, as a record:
+    // most requests share them, and copying a record costs far less than building
+    // `Headers`.
+    let shared: { sessionId: string; threadId: string; record: Record<string, string> } | undefined;
+    const baseHeaderRecord = (
+      extra: Headers | undefined,
+      identity: RequestIdentity,
+    ): Record<string, string> => {
+      if (extra !== undefined) return headerRecord(baseHeaders(extra, identity));
+      if (shared?.sessionId !== identity.sessionId || shared.threadId !== identity.threadId) {
+        const record = headerRecord(baseHeaders(new Headers(), identity));
+        shared = { sessionId: identity.sessionId, threadId: identity.threadId, record };
+      }
+      return { ...shared.record };
+    };
     this.#context = {
       url,
       transport,
@@ -271,23 +309,8 @@ export class ResponsesClient {
         ? options.fetch ?? globalThis.fetch
         : recordingFetch(options.record, options.fetch),
       identity: { sessionId, threadId },
-      baseHeaders(extra, identity) {
-        // Codex's precedence, built in one `Headers`: the identity and per-request headers
-        // win over the client's, and the defaults only fill names neither set has.
-        const headers = new Headers(providerHeaders);
-        headers.set("session-id", identity.sessionId);
-        headers.set("thread-id", identity.threadId);
-        headers.set("x-client-request-id", identity.threadId);
-        headers.set("x-codex-window-id", windowId(identity.threadId));
-        if (subagent !== undefined) headers.set("x-openai-subagent", subagent);
-        if (betaFeatures !== undefined) headers.set("x-codex-beta-features", betaFeatures);
-        extra.forEach((value, name) => headers.set(name, value));
-        fillDefaultHeaders(headers, defaultHeaders);
-        if (bearer !== undefined) headers.set("authorization", `Bearer ${bearer}`);
-        if (accountId !== undefined) headers.set("chatgpt-account-id", accountId);
-        headers.set("accept", "text/event-stream");
-        return headers;
-      },
+      baseHeaders,
+      baseHeaderRecord,
       // What baseHeaders sends, without building them: the caller's value wins.
       windowId: (extra, identity) => extra.get("x-codex-window-id") ?? windowId(identity.threadId),
       body(request, identity, turn) {

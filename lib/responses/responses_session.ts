@@ -109,6 +109,14 @@ export interface SessionContext {
   identity: RequestIdentity;
   /** The request headers of one attempt, before turn headers are added. */
   baseHeaders: (extra: Headers, identity: RequestIdentity) => Headers;
+  /**
+   * `baseHeaders` as a new record with lower-case names, for the caller to add to;
+   * `extra` undefined means none.
+   */
+  baseHeaderRecord: (
+    extra: Headers | undefined,
+    identity: RequestIdentity,
+  ) => Record<string, string>;
   /** The `x-codex-window-id` that `baseHeaders` sends. */
   windowId: (extra: Headers, identity: RequestIdentity) => string;
   /** Builds the body of a request (the HTTP body; a WebSocket frame adds to it). */
@@ -154,6 +162,8 @@ export interface SessionContext {
 export class ResponsesSession {
   #context: SessionContext;
   #turnHeaders: Headers;
+  // Whether the session has headers of its own (given, or the turn metadata's).
+  #hasTurnHeaders: boolean;
   #turnState: string | undefined;
   #identity: RequestIdentity;
   #turnBody: TurnBodyMetadata = {};
@@ -184,6 +194,8 @@ export class ResponsesSession {
       const turnId = turnIdOf(options.turnMetadata);
       if (turnId !== undefined) this.#turnBody.turnId = turnId;
     }
+    this.#hasTurnHeaders = metadata !== undefined ||
+      (options.headers !== undefined && this.#turnHeaders.keys().next().done !== true);
     this.#identity = {
       sessionId: options.sessionId ?? context.identity.sessionId,
       threadId: options.threadId ?? context.identity.threadId,
@@ -278,10 +290,13 @@ export class ResponsesSession {
       traceMetadata.ws_request_header_traceparent = trace.traceparent;
       if (trace.tracestate) traceMetadata.ws_request_header_tracestate = trace.tracestate;
     }
-    const extra = new Headers(this.#turnHeaders);
+    // The session's headers with this request's over them; never changed after this.
+    let extra = this.#turnHeaders;
     if (options.headers !== undefined) {
+      extra = new Headers(this.#turnHeaders);
       new Headers(options.headers).forEach((value, name) => extra.set(name, value));
     }
+    const hasExtra = this.#hasTurnHeaders || options.headers !== undefined;
     // Serialised once per response, and encoded again only if the server refused zstd.
     let json: string | undefined;
     let encoded: { refused: boolean; body: Promise<EncodedBody> } | undefined;
@@ -301,11 +316,11 @@ export class ResponsesSession {
       url: context.url,
       fetch: context.fetch,
       request: async () => {
-        const headers = context.baseHeaders(extra, identity);
-        if (this.#turnState !== undefined) headers.set("x-codex-turn-state", this.#turnState);
+        const headers = context.baseHeaderRecord(hasExtra ? extra : undefined, identity);
+        if (this.#turnState !== undefined) headers["x-codex-turn-state"] = this.#turnState;
         if (trace !== undefined) {
-          headers.set("traceparent", trace.traceparent);
-          if (trace.tracestate) headers.set("tracestate", trace.tracestate);
+          headers.traceparent = trace.traceparent;
+          if (trace.tracestate) headers.tracestate = trace.tracestate;
         }
         json ??= JSON.stringify(bodyObject());
         if (encoded?.refused !== context.encoder.refused) {
@@ -315,10 +330,10 @@ export class ResponsesSession {
           };
         }
         const { body, headers: contentHeaders } = await encoded.body;
-        for (const [name, value] of Object.entries(contentHeaders)) {
+        for (const name in contentHeaders) {
           // A caller's Content-Type stands, as in Codex.
-          if (name === "content-type" && headers.has(name)) continue;
-          headers.set(name, value);
+          if (name === "content-type" && Object.hasOwn(headers, name)) continue;
+          headers[name] = contentHeaders[name];
         }
         return { headers, body };
       },
