@@ -2,8 +2,8 @@
  * {@linkcode IdleReader}: reads a stream with a timeout per read and a cancel signal,
  * without a timer, a listener or a promise race per read.
  *
- * A read that must end by a deadline is the plain `reader.read()`: one timer per stream,
- * re-armed only when it fires early (it checks the deadline of the read in flight, a
+ * A read that must end by a deadline is the plain `reader.read()`: one shared timer entry
+ * per stream (lib/transport/_shared_timer.ts), re-armed only when it fires early (it checks the deadline of the read in flight, a
  * timestamp), and one abort listener per stream. When the time is up or the signal
  * fires, the stream is cancelled, which settles the read in flight at once (as done)
  * whether or not the source behind it heeds anything; the read then reports why.
@@ -11,7 +11,7 @@
  * @module
  */
 
-import { clampDelayMs } from "./timeout.ts";
+import { type SharedTimer, startSharedTimer } from "./_shared_timer.ts";
 
 /**
  * Reads a stream one chunk at a time, each read within its own timeout and all of them
@@ -33,7 +33,7 @@ export class IdleReader<T> {
   #reader: ReadableStreamDefaultReader<T>;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: SharedTimer | undefined;
   // When the armed timer fires (performance.now()).
   #timerAt = 0;
   // The deadline of the read in flight; Infinity when none is.
@@ -85,7 +85,7 @@ export class IdleReader<T> {
 
   /** Stops the timer and the listener, and cancels the stream; safe to call more than once. */
   close(): void {
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     if (this.#onAbort !== undefined) {
       this.#signal!.removeEventListener("abort", this.#onAbort);
@@ -95,9 +95,9 @@ export class IdleReader<T> {
   }
 
   #arm(now: number, ms: number): void {
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timerAt = now + ms;
-    this.#timer = setTimeout(this.#fire, clampDelayMs(Math.ceil(ms)));
+    this.#timer = startSharedTimer(Math.ceil(ms), this.#fire);
   }
 
   #fire = (): void => {
