@@ -3,7 +3,11 @@
 // bench/sse_compare.ts, cut to E events); each round starts one fresh client process per
 // reader, which opens all S streams at once and reads them to the end:
 //
-// - bare: fetch + decode + split lines + `JSON.parse` of every `data:` line;
+// - bare: fetch + decode + split lines + `JSON.parse` of every `data:` line. It sends the
+//   very request codexwire sends (its headers and body, captured once before the clock
+//   starts), so the server does the same work for every reader: the mock server shares
+//   this 2-core machine, and parsing codexwire's eight headers and 490-byte body instead of
+//   two headers and 40 bytes cost the bare reader about 4% of its events/s;
 // - bare-iterated: the same reader, handing its events out through an async iterator one
 //   `next()` at a time, as any `for await` API does; no other work. It is the floor for a
 //   reader that yields events one by one;
@@ -35,6 +39,9 @@ interface ClientReport {
   ms: number;
   eventsPerSecond: number;
   peakRssBytes: number;
+  /** CPU time of the whole process (all threads) and of its main thread, milliseconds. */
+  cpuMs: number;
+  mainThreadCpuMs: number;
 }
 
 const SELF = new URL(import.meta.url).pathname;
@@ -71,19 +78,31 @@ async function serve(streams: number, events: number): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Client process: all streams at once, then one JSON line on stdout.
 
+// utime + stime of a /proc stat line, in milliseconds (USER_HZ is 100 on Linux).
+function cpuMsOf(path: string): number {
+  const stat = Deno.readTextFileSync(path);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function peakRssBytes(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
   const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
   return match === null ? Deno.memoryUsage().rss : Number(match[1]) * 1024;
 }
 
-async function readAll(name: Name, url: string, streams: number): Promise<number> {
+async function readAll(
+  name: Name,
+  url: string,
+  streams: number,
+  request: CapturedRequest,
+): Promise<number> {
   const client = new ResponsesClient({ baseUrl: url });
   const readers: Record<Name, () => Promise<number>> = {
-    "bare": async () => countBaselineEvents(await bareRequest(url)),
+    "bare": async () => countBaselineEvents(await bareRequest(url, request)),
     "bare-iterated": async () => {
       let count = 0;
-      for await (const _event of iterateBaselineEvents(await bareRequest(url))) count++;
+      for await (const _event of iterateBaselineEvents(await bareRequest(url, request))) count++;
       return count;
     },
     "codexwire": async () => {
@@ -103,11 +122,38 @@ async function readAll(name: Name, url: string, streams: number): Promise<number
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-async function bareRequest(url: string): Promise<ReadableStream<Uint8Array>> {
+interface CapturedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+// What codexwire sends for the bench's request, taken from a fetch that answers nothing.
+async function codexwireRequest(url: string): Promise<CapturedRequest> {
+  let captured: CapturedRequest | undefined;
+  const capture = (_input: RequestInfo | URL, init?: RequestInit) => {
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => headers[name] = value);
+    captured = { headers, body: String(init?.body) };
+    return Promise.reject(new Error("captured"));
+  };
+  const client = new ResponsesClient({
+    baseUrl: url,
+    fetch: capture as typeof fetch,
+    retry: { requestMaxRetries: 0, streamMaxRetries: 0 },
+  });
+  await client.stream({ model: "m", input: "x" }).finalResponse().catch(() => {});
+  if (captured === undefined) throw new Error("codexwire sent no request");
+  return captured;
+}
+
+async function bareRequest(
+  url: string,
+  request: CapturedRequest,
+): Promise<ReadableStream<Uint8Array>> {
   const response = await fetch(`${url}/responses`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ model: "m", input: "x", stream: true }),
+    headers: request.headers,
+    body: request.body,
   });
   return response.body!;
 }
@@ -150,8 +196,9 @@ function iterateBaselineEvents(body: ReadableStream<Uint8Array>): AsyncIterable<
 }
 
 async function client(name: Name, url: string, streams: number, events: number): Promise<void> {
+  const request = await codexwireRequest(url);
   const started = performance.now();
-  const seen = await readAll(name, url, streams);
+  const seen = await readAll(name, url, streams, request);
   const ms = performance.now() - started;
   // codexwire also yields the one `rateLimits` event each response's headers stand for.
   const expected = streams * (events + (name.startsWith("codexwire") ? 1 : 0));
@@ -162,6 +209,8 @@ async function client(name: Name, url: string, streams: number, events: number):
     // Throughput counts the wire events only, the same for both readers.
     eventsPerSecond: streams * events / (ms / 1000),
     peakRssBytes: peakRssBytes(),
+    cpuMs: cpuMsOf("/proc/self/stat"),
+    mainThreadCpuMs: cpuMsOf("/proc/thread-self/stat"),
   };
   console.log(JSON.stringify(report));
 }
