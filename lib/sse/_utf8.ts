@@ -1,16 +1,18 @@
-// UTF-8 helpers for the error path of SseDecoder: they find how much of a chunk was valid
-// so that every event before a bad byte is still delivered. Not used on the hot path.
+// UTF-8 helpers of SseDecoder: where a chunk ends inside a sequence (so the rest of it is
+// awaited), and how much of a chunk was valid (so that every event before a bad byte is
+// still delivered).
 
-/** The bytes of an incomplete multi-byte sequence at the end of `bytes` (up to 3). */
-export function trailingIncompleteSequence(bytes: Uint8Array | undefined): Uint8Array {
-  if (bytes === undefined) return new Uint8Array(0);
+/**
+ * How many bytes at the end of `bytes` begin a multi-byte sequence that they do not
+ * complete (0 to 3). Bytes that can never complete one are left to the decoder to refuse.
+ */
+export function incompleteTailLength(bytes: Uint8Array): number {
   for (let back = 1; back <= 3 && back <= bytes.length; back++) {
     const byte = bytes[bytes.length - back];
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking back
-    const length = sequenceLength(byte);
-    return length > back ? bytes.subarray(bytes.length - back) : new Uint8Array(0);
+    return sequenceLength(byte) > back ? back : 0;
   }
-  return new Uint8Array(0);
+  return 0;
 }
 
 /** The length of the longest prefix of `bytes` made of complete, valid UTF-8 sequences. */

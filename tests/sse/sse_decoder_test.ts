@@ -64,6 +64,62 @@ Deno.test("SseDecoder keeps events before an invalid byte split over chunks", ()
   assert.equal(decoder.failure?.kind, "stream");
 });
 
+Deno.test("SseDecoder keeps a U+FFFD the server sent, whole or split over chunks", () => {
+  const bytes = encoder.encode("data: a\uFFFDb\n\ndata: \uFFFD\n\n");
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const messages = decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)]);
+    assert.deepEqual(messages.map((message) => message.data), ["a\uFFFDb", "\uFFFD"]);
+  }
+});
+
+Deno.test("SseDecoder refuses surrogates, overlong forms and stray bytes beside a real U+FFFD", () => {
+  for (
+    const bad of [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf4, 0x90, 0x80, 0x80]]
+  ) {
+    const decoder = new SseDecoder();
+    const out = decoder.push(
+      new Uint8Array([...encoder.encode("data: \uFFFD\n\ndata: "), ...bad, 0x0a, 0x0a]),
+    );
+    assert.deepEqual(out.map((message) => message.data), ["\uFFFD"]);
+    assert.equal(decoder.failure?.kind, "stream");
+  }
+});
+
+Deno.test("property: any bytes, any chunking: the same messages and the same failure as one piece", () => {
+  const piece = fc.oneof(
+    fc.constantFrom("data: x\n\n", "\n", "data: é", "👋", "\uFFFD", "event: e\n"),
+    fc.uint8Array({ maxLength: 4 }).map((bytes) => String.fromCharCode(...bytes)),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), (
+      pieces,
+      cuts,
+    ) => {
+      // Strings of byte values stand for raw bytes; the others are text.
+      const bytes = new Uint8Array(
+        pieces.flatMap((text) =>
+          [...text].every((char) => char.charCodeAt(0) < 0x100) && !/^[\x20-\x7e\n]*$/.test(text)
+            ? [...text].map((char) => char.charCodeAt(0))
+            : [...encoder.encode(text)]
+        ),
+      );
+      const run = (chunks: readonly Uint8Array[]) => {
+        const decoder = new SseDecoder();
+        const messages: SseMessage[] = [];
+        try {
+          for (const chunk of chunks) messages.push(...decoder.push(chunk));
+          messages.push(...decoder.end());
+        } catch {
+          // a failure: what came before it is compared
+        }
+        return { messages, failed: decoder.failure !== undefined };
+      };
+      assert.deepEqual(run(splitAt(bytes, cuts)), run([bytes]));
+    }),
+    { numRuns: 1000, seed: 20261201 },
+  );
+});
+
 Deno.test("SseDecoder rejects a non-positive maxEventSize with RangeError", () => {
   assert.throws(() => new SseDecoder({ maxEventSize: 0 }), RangeError);
 });
