@@ -184,6 +184,34 @@ Deno.test("property: any chunking, CR/LF/CRLF line ends, a BOM and comments yiel
   );
 });
 
+Deno.test("property: an event comes out with the chunk that completes it, whatever the line ends", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom("\n", "\r\n", "\r"), { minLength: 6, maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 12 }),
+      (lineEnds, cuts) => {
+        // Each event ends its lines its own way: a stream may mix them.
+        let text = "";
+        lineEnds.forEach((end, index) => {
+          text += `event: e${index}${end}data: ${JSON.stringify(STREAM_EVENTS[index])}${end}${end}`;
+        });
+        const bytes = encoder.encode(text);
+        const decoder = new SseDecoder();
+        let seen = 0;
+        let offset = 0;
+        for (const chunk of splitAt(bytes, cuts)) {
+          seen += decoder.push(chunk).length;
+          offset += chunk.length;
+          // One piece of everything so far completes exactly as many events.
+          assert.equal(seen, new SseDecoder().push(bytes.subarray(0, offset)).length);
+        }
+        assert.equal(seen + decoder.end().length, STREAM_EVENTS.length);
+      },
+    ),
+    { numRuns: 500, seed: 20261202 },
+  );
+});
+
 Deno.test("property: splitting at every single byte yields the same events", () => {
   for (const lineEnd of ["\n", "\r\n", "\r"]) {
     const bytes = encodeVariant(lineEnd, true, [true, true, true, true, true, true], [
