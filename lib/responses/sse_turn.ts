@@ -203,20 +203,23 @@ async function sendAttempt(turn: SseTurn, attempt: number): Promise<Response | C
   let response: Response;
   const deadline = startDeadline(turn.headersTimeoutMs, signal);
   try {
-    // Raced too: a caller's fetch may not heed the signal. A late answer is released.
-    response = await deadline.race(
-      turn.fetch(turn.url, {
-        method: "POST",
-        // The global fetch reads a record several times faster than it iterates a
-        // `Headers`; a caller's fetch gets the `Headers` it may expect to call methods on.
-        headers: turn.fetch === globalThis.fetch ? headers : new Headers(headers),
-        body,
-        signal: deadline.signal,
-        // A redirect would carry the prompt and credentials elsewhere: refused below.
-        redirect: "manual",
-      }),
-      (late) => late.body?.cancel().catch(() => {}),
-    );
+    const native = turn.fetch === globalThis.fetch;
+    const answer = turn.fetch(turn.url, {
+      method: "POST",
+      // The global fetch reads a record several times faster than it iterates a
+      // `Headers`; a caller's fetch gets the `Headers` it may expect to call methods on.
+      headers: native ? headers : new Headers(headers),
+      body,
+      signal: deadline.signal,
+      // A redirect would carry the prompt and credentials elsewhere: refused below.
+      redirect: "manual",
+    });
+    // A caller's fetch may not heed the signal, so it is raced too, and a late answer is
+    // released; the global fetch settles as soon as the signal fires.
+    response = await (native
+      ? answer
+      : deadline.race(answer, (late) =>
+        late.body?.cancel().catch(() => {})));
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal);
     const error = deadline.expired
