@@ -88,6 +88,7 @@ export class SseDecoder {
   // The bytes after the last chunk's last line end, or of a UTF-8 sequence it ended inside.
   #carried: Uint8Array | undefined;
   #parser: EventSourceParser;
+  #maxEventSize: number;
   #messages: SseMessage[] = [];
   #overflow: string | undefined;
   #failure: CodexWireError | undefined;
@@ -107,6 +108,7 @@ export class SseDecoder {
         `Cannot create SseDecoder: maxEventSize must be positive, got ${maxEventSize}`,
       );
     }
+    this.#maxEventSize = maxEventSize;
     this.#parser = createParser({
       maxBufferSize: maxEventSize,
       onEvent: ({ event, id, data }) => {
@@ -161,8 +163,13 @@ export class SseDecoder {
     const end = lineEndCut(input);
     if (end < input.length) {
       const tail = input.subarray(end);
-      // A bad byte in what waits is reported now, not when its line ends.
-      if (validUtf8PrefixLength(tail) + incompleteTailLength(tail) >= tail.length) {
+      // What waits is at most one bounded event (its characters are no more than its
+      // bytes); a longer partial line goes to the parser, which holds it to the bound. A
+      // bad byte in it is reported now, not when its line ends.
+      if (
+        tail.length <= this.#maxEventSize &&
+        validUtf8PrefixLength(tail) + incompleteTailLength(tail) >= tail.length
+      ) {
         this.#carried = tail.slice();
         return this.#feed(this.#decode(input.subarray(0, end)));
       }

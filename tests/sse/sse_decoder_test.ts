@@ -120,6 +120,14 @@ Deno.test("property: any bytes, any chunking: the same messages and the same fai
   );
 });
 
+Deno.test("SseDecoder fails at the chunk that leaves a partial line over maxEventSize", () => {
+  const decoder = new SseDecoder({ maxEventSize: 1_000 });
+  const out = decoder.push(encoder.encode("data: a\n\ndata: " + "x".repeat(5_000)));
+  assert.deepEqual(out.map((message) => message.data), ["a"]);
+  assert.equal(decoder.failure?.kind, "stream");
+  assert.throws(() => decoder.push(encoder.encode("y\n\n")), { kind: "stream" });
+});
+
 Deno.test("SseDecoder rejects a non-positive maxEventSize with RangeError", () => {
   assert.throws(() => new SseDecoder({ maxEventSize: 0 }), RangeError);
 });
