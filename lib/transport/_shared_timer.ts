@@ -41,6 +41,8 @@ export class SharedTimer {
   cancel(): void {
     if (!this.#live) return;
     this.#live = false;
+    // Until it leaves the heap, it holds nothing of its owner's.
+    this.#callback = noop;
     liveCount--;
     if (liveCount === 0) reset();
     else if (heap.length > COMPACT_MIN_ENTRIES && heap.length > 2 * liveCount) compact();
@@ -51,6 +53,7 @@ export class SharedTimer {
     if (!this.#live) return;
     this.#live = false;
     liveCount--;
+    if (liveCount === 0) reset();
     this.#callback();
   }
 }
@@ -61,6 +64,13 @@ let liveCount = 0;
 let started = 0;
 let armed: ReturnType<typeof setTimeout> | undefined;
 let armedAt = Infinity;
+// The clock the timer was armed on: a test may swap `setTimeout` for a fake one (and back)
+// while deadlines are live, and each clock's timer is cleared with that clock's own
+// `clearTimeout`.
+let armedOn: typeof setTimeout | undefined;
+let clearArmed: typeof clearTimeout | undefined;
+
+function noop(): void {}
 
 /**
  * Calls `callback` after `delayMs` milliseconds, unless the returned timer is cancelled
@@ -75,19 +85,30 @@ export function startSharedTimer(delayMs: number, callback: () => void): SharedT
   const timer = new SharedTimer(now + clampDelayMs(delayMs), started++, callback);
   push(timer);
   liveCount++;
-  if (timer.at < armedAt) arm(now, timer.at);
+  // On a swapped clock the armed timer may never fire: it is armed again on this one.
+  if (timer.at < armedAt || armedOn !== setTimeout) arm(now, heap[0].at);
   return timer;
 }
 
 function arm(now: number, at: number): void {
-  clearTimeout(armed);
+  disarm();
   armedAt = at;
+  armedOn = setTimeout;
+  clearArmed = clearTimeout;
   armed = setTimeout(fireDue, clampDelayMs(Math.ceil(at - now)));
+}
+
+function disarm(): void {
+  if (armed !== undefined) clearArmed!(armed);
+  armed = undefined;
+  armedAt = Infinity;
+  armedOn = undefined;
 }
 
 function fireDue(): void {
   armed = undefined;
   armedAt = Infinity;
+  armedOn = undefined;
   const now = performance.now();
   const due: SharedTimer[] = [];
   while (heap.length > 0 && (!heap[0].live || heap[0].at <= now)) {
@@ -99,9 +120,7 @@ function fireDue(): void {
 }
 
 function reset(): void {
-  clearTimeout(armed);
-  armed = undefined;
-  armedAt = Infinity;
+  disarm();
   heap.length = 0;
 }
 

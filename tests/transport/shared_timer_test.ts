@@ -112,3 +112,37 @@ Deno.test("shared timers on the real clock fire after their delay, never before"
   );
   assert.ok(elapsed >= 20, `fired after ${elapsed} ms`);
 });
+
+Deno.test("no timer stays armed once a firing callback cancelled the last live deadline", () => {
+  const clock = fakeClock();
+  try {
+    const later = startSharedTimer(1_000, () => {});
+    startSharedTimer(10, () => later.cancel());
+    startSharedTimer(10, () => {});
+    clock.tick(10);
+    assert.equal(later.live, false);
+    assert.equal(clock.countTimers(), 0);
+  } finally {
+    clock.uninstall();
+  }
+});
+
+Deno.test("a deadline left on an uninstalled fake clock does not hold back real ones", async () => {
+  const clock = fakeClock();
+  const leftover = startSharedTimer(1, () => {});
+  clock.uninstall();
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const fired = await new Promise<boolean>((resolve) => {
+      const real = startSharedTimer(10, () => resolve(true));
+      guard = setTimeout(() => {
+        real.cancel();
+        resolve(false);
+      }, 1_000);
+    });
+    assert.equal(fired, true, "a 10 ms deadline on the real clock never fired");
+  } finally {
+    clearTimeout(guard);
+    leftover.cancel();
+  }
+});
