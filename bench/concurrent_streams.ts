@@ -344,6 +344,9 @@ async function orchestrate(streams: number, events: number): Promise<void> {
       codexwireOverBareSpeed: median(speed.codexwire),
       codexwireBatchesOverBareSpeed: median(speed["codexwire-batches"]),
       bareIteratedOverBareSpeed: median(speed["bare-iterated"]),
+      codexwireOverBareIteratedSpeed: median(
+        speed.codexwire.map((ratio, i) => ratio / speed["bare-iterated"][i]),
+      ),
       codexwireOverBareRss: median(rss),
     };
     if (json) {
@@ -367,7 +370,8 @@ async function orchestrate(streams: number, events: number): Promise<void> {
     console.log(
       `codexwire/bare events/s ${result.codexwireOverBareSpeed.toFixed(2)}  (target >= 0.85; ` +
         `batches ${result.codexwireBatchesOverBareSpeed.toFixed(2)}, ` +
-        `the bare reader iterated ${result.bareIteratedOverBareSpeed.toFixed(2)})`,
+        `the bare reader iterated ${result.bareIteratedOverBareSpeed.toFixed(2)}, codexwire over ` +
+        `it ${result.codexwireOverBareIteratedSpeed.toFixed(2)})`,
     );
     console.log(
       `codexwire/bare peak RSS ${result.codexwireOverBareRss.toFixed(2)}  (target <= 1.2)`,

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const e2e = await runJson("./e2e_compare.ts", ["--rounds", rounds]);
   const many = await runJson("./concurrent_streams.ts", [
     "--rounds",
-    String(Math.min(5, Number(rounds))),
+    rounds,
   ]);
   const cli = await runJson("./cli_startup.ts", ["--rounds", String(Number(rounds) * 2)]);
 
@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     [
       "same, the bare reader handing out events through `for await`",
       `${whole(manyEvents["bare-iterated"])} events/s`,
-      `${fixed(many.bareIteratedOverBareSpeed as number)}×`,
+      `${fixed(many.bareIteratedOverBareSpeed as number)}× (codexwire: ${
+        fixed(many.codexwireOverBareIteratedSpeed as number)
+      }× of it)`,
     ],
     [
       "same, peak RSS",
