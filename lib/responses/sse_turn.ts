@@ -365,8 +365,11 @@ class SseBody {
         this.#rest = undefined;
         const limit = pieceBytes();
         if (piece !== undefined && piece.byteLength > limit) {
-          this.#rest = piece.subarray(limit);
-          piece = piece.subarray(0, limit);
+          // Cut after a line end where there is one, so the decoder has no partial line
+          // to carry over to the next piece.
+          const cut = piece.lastIndexOf(LF, limit - 1) + 1 || limit;
+          this.#rest = piece.subarray(cut);
+          piece = piece.subarray(0, cut);
         }
         const messages = done ? this.#decoder.end() : this.#decoder.push(piece!);
         for (let i = 0; i < messages.length; i++) {
@@ -434,12 +437,14 @@ class SseBody {
 // The events of one piece of a read are handed out as one batch. With many streams at once
 // every stream's batch waits in memory to be iterated, and batches of whole 64 KiB reads
 // outlive young-generation collections (they are copied, then promoted): with 1,000
-// streams, peak RSS 1.3x a bare reader's and 2.2 s of scavenges, against 1.06x and 0.6 s
-// with 8 KiB pieces (bench/concurrent_streams.ts). One stream pays a little for each
-// piece, so the pieces of all open bodies share a budget: one stream decodes whole reads,
-// a thousand decode 8 KiB at a time.
+// streams, peak RSS 1.16x a bare reader's, against 1.04x with 16 KiB pieces; and each piece
+// costs a turn of the async machinery, so 8 KiB pieces were slower (0.80-0.83x a bare
+// reader's events/s, 16 KiB 0.89-0.91x; bench/concurrent_streams.ts, 7-9 interleaved
+// rounds). The pieces of all open bodies share a budget: one stream decodes whole reads, a
+// thousand decode 16 KiB at a time.
 const DECODE_BUDGET_BYTES = 1024 * 1024;
-const DECODE_PIECE_MIN_BYTES = 8 * 1024;
+const DECODE_PIECE_MIN_BYTES = 16 * 1024;
+const LF = 0x0a;
 let openBodies = 0;
 
 function pieceBytes(): number {

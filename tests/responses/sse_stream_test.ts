@@ -512,10 +512,12 @@ Deno.test("a ResponseStream cannot be iterated twice", async () => {
 });
 
 Deno.test("with many streams open, reads are decoded in pieces without losing or splitting any event", async () => {
-  // 130 streams share the decode budget, so each decodes its reads 8 KiB at a time; each
-  // body (~30 KB, 2-, 3- and 4-byte characters) is written as one chunk.
+  // 130 streams share the decode budget, so each decodes its reads 16 KiB at a time, cut
+  // after a line end where the piece has one; each body (~75 KB, 2-, 3- and 4-byte
+  // characters, and one 45 KB line that no piece holds whole) is written as one chunk.
   const streams = 130;
   const deltas = Array.from({ length: 300 }, (_, i) => `${i} é東🙂 `.repeat(1 + (i % 5)));
+  deltas[150] = "長".repeat(15_000);
   const body = encodeSseEvents([
     createdEvent("resp-many"),
     ...deltas.map((delta) => outputTextDeltaEvent(delta)),
