@@ -2,9 +2,10 @@
  * {@linkcode IdleReader}: reads a stream with a timeout per read and a cancel signal,
  * without a timer, a listener or a promise race per read.
  *
- * A read that must end by a deadline is the plain `reader.read()`: one shared timer entry
- * per stream (lib/transport/_shared_timer.ts), re-armed only when it fires early (it checks the deadline of the read in flight, a
- * timestamp), and one abort listener per stream. When the time is up or the signal
+ * A read that must end by a deadline is the plain `reader.read()`: one entry per stream
+ * in the shared timer (lib/transport/_shared_timer.ts), re-armed only when it fires early
+ * (it checks the deadline of the read in flight, a timestamp), and one abort listener per
+ * stream. When the time is up or the signal
  * fires, the stream is cancelled, which settles the read in flight at once (as done)
  * whether or not the source behind it heeds anything; the read then reports why.
  *
