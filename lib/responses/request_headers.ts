@@ -83,11 +83,10 @@ export function fillDefaultHeaders(headers: Headers, defaults: Headers): void {
  * ```
  */
 export function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
+  // Built from entries, so that even a header named `__proto__` is a field of its own.
+  const entries: [string, string][] = [];
+  headers.forEach((value, name) => entries.push([name, value]));
+  return Object.fromEntries(entries);
 }
 
 function asHeaders(init: HeadersInit | undefined): Headers {

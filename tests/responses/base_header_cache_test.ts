@@ -38,3 +38,10 @@ Deno.test("identity overrides, session headers and turn state do not stick to th
     ["sess-1", "conv-1", "p", null, false, json],
   ]);
 });
+
+Deno.test("a header named __proto__ is sent like any other", async () => {
+  await using server = await startMockResponsesServer({ responses: [OK] });
+  const client = testClient(server.url, { headers: [["__proto__", "p"]] });
+  await client.stream({ model: "m", input: "x" }).finalResponse();
+  assert.equal(server.requests[0].headers.get("__proto__"), "p");
+});
