@@ -25,7 +25,7 @@ export function recordRequest(request: Request, body: Uint8Array): RecordedReque
   let headers: Headers | undefined;
   let bodyText: string | undefined;
   let json: { value: unknown } | undefined;
-  return {
+  const record: RecordedRequest = {
     method: request.method,
     url,
     get path(): string {
@@ -45,6 +45,12 @@ export function recordRequest(request: Request, body: Uint8Array): RecordedReque
     },
     contentEncoding: sent.get("content-encoding"),
   };
+  // Printed with its values, not as getters, when a test logs it.
+  Object.defineProperty(record, Symbol.for("Deno.customInspect"), {
+    value: (inspect: (value: unknown, options: unknown) => string, options: unknown) =>
+      inspect({ ...record }, options),
+  });
+  return record;
 }
 
 /**

@@ -467,3 +467,22 @@ Deno.test("a large body arrives whole in one stream, with its content-length", a
   assert.equal(response.headers.get("content-length"), String(body.length));
   assert.deepEqual(new Uint8Array(await response.arrayBuffer()), body);
 });
+
+Deno.test("a recorded request prints its values, and reads its headers after the answer", async () => {
+  await using server = await startMockResponsesServer({
+    responses: [{ events: [completedEvent("r")] }],
+  });
+  const response = await fetch(`${server.url}/responses`, {
+    method: "POST",
+    headers: { "x-probe": "1" },
+    body: '{"model":"m"}',
+  });
+  await response.body?.cancel();
+  const [recorded] = server.requests;
+  const printed = Deno.inspect(recorded);
+  assert.doesNotMatch(printed, /Getter/);
+  assert.match(printed, /path: "\/v1\/responses"/);
+  assert.match(printed, /json: \{ model: "m" \}/);
+  assert.equal(recorded.headers.get("x-probe"), "1");
+  assert.deepEqual(recorded.json, { model: "m" });
+});
