@@ -193,15 +193,17 @@ const outputItem: z.ZodType<OutputItemWireEvent> = z.object({
 // is put together here: the frame with any item, then the known type's own check (zod's,
 // for a type without one).
 const outputItemFrame = fastCheckOf(z.object({ type: z.enum(OUTPUT_ITEM_TYPES), item: otherItem }));
-const KNOWN_ITEM_FAST_CHECKS: ReadonlyMap<string, FastCheck | undefined> = new Map(
-  [...KNOWN_ITEM_SCHEMAS].map(([type, schema]) => [type, fastCheckOf(schema)]),
+// Each known item type's check: its compiled one, or zod's where it has none.
+const KNOWN_ITEM_CHECKS: ReadonlyMap<string, FastCheck> = new Map(
+  [...KNOWN_ITEM_SCHEMAS].map(([type, schema]) => [
+    type,
+    fastCheckOf(schema) ?? ((item: unknown) => schema.safeParse(item).success),
+  ]),
 );
 const outputItemFastCheck: FastCheck | undefined = outputItemFrame && ((value) => {
   if (!outputItemFrame(value)) return false;
   const item = (value as { item: { type: string } }).item;
-  const known = KNOWN_ITEM_SCHEMAS.get(item.type);
-  if (known === undefined) return true;
-  return KNOWN_ITEM_FAST_CHECKS.get(item.type)?.(item) ?? known.safeParse(item).success;
+  return KNOWN_ITEM_CHECKS.get(item.type)?.(item) ?? true;
 });
 
 const outputTextDelta: z.ZodType<OutputTextDeltaWireEvent> = z.object({
