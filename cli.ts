@@ -145,7 +145,13 @@ export async function main(args: readonly string[], context: CliContext): Promis
     if (commandIndex === -1) {
       throw new UsageError(`Missing COMMAND: choose one of ${Object.keys(COMMANDS).join(", ")}`);
     }
-    if (name === "help" && !Object.hasOwn(COMMANDS, "help")) {
+    const commandNamed = (wanted: string): Command => {
+      if (Object.hasOwn(COMMANDS, wanted)) return COMMANDS[wanted];
+      throw new UsageError(
+        `Unknown command "${wanted}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
+      );
+    };
+    if (name === "help") {
       // `help` alone is the top-level help; `help COMMAND` is `COMMAND --help`.
       if (rest.length === 0) {
         await context.stdout.write(topLevelHelp());
@@ -154,22 +160,12 @@ export async function main(args: readonly string[], context: CliContext): Promis
       if (rest.length > 1) {
         throw new UsageError(`"help" takes one COMMAND, got ${rest.length}: write help ${rest[0]}`);
       }
-      const target = Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
-      if (target === undefined) {
-        throw new UsageError(
-          `Unknown command "${rest[0]}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
-        );
-      }
+      const target = commandNamed(rest[0]);
       if (target.help === undefined) return await target.run(["--help"], context);
       await context.stdout.write(await target.help());
       return EXIT_OK;
     }
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (command === undefined) {
-      throw new UsageError(
-        `Unknown command "${name}": choose one of ${Object.keys(COMMANDS).join(", ")}`,
-      );
-    }
+    const command = commandNamed(name);
     return await command.run(rest, context);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
