@@ -11,7 +11,12 @@ import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { errorFromHttpResponse } from "../errors/error_from_http_response.ts";
 import { SseDecoder, type SseMessage } from "../sse/sse_decoder.ts";
 import type { SseEventTelemetry, Telemetry } from "../telemetry/telemetry.ts";
-import { abortableSleep, abortedError, backoffDelayMs } from "../transport/backoff.ts";
+import {
+  abortableSleep,
+  abortedError,
+  backoffDelayMs,
+  connectionDelayMs,
+} from "../transport/backoff.ts";
 import { parseRetryAfterMs } from "../transport/retry_after.ts";
 import { readBoundedText } from "../transport/bounded_body.ts";
 import { headersTimeoutError, networkError } from "../transport/attempt_errors.ts";
@@ -120,8 +125,9 @@ async function* openSseAttempt(
       // Waiting for the network: these retries do not use up the request budget.
       connectionRetry++;
       attempt--;
-      const delayMs = Math.min(
-        retry.connectionBaseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+      const delayMs = connectionDelayMs(
+        connectionRetry,
+        retry.connectionBaseDelayMs,
         retry.connectionMaxDelayMs,
       );
       yield reconnectingEvent(

@@ -9,7 +9,7 @@
 
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
-import { abortableSleep } from "../transport/backoff.ts";
+import { abortableSleep, connectionDelayMs } from "../transport/backoff.ts";
 import type { ResponseEvent } from "./response_event.ts";
 import { type OpenedAttempt, reconnectingEvent, type TurnTransport } from "./turn_engine.ts";
 import type { TransportFallback } from "./ws_fallback.ts";
@@ -84,8 +84,9 @@ export function webSocketTurnTransport(
         const waiting = request.connectionRetries;
         if (waiting !== undefined && failure.kind === "network") {
           // Waiting for the network: these retries do not use up the stream retries.
-          const delayMs = Math.min(
-            waiting.baseDelayMs * 2 ** Math.min(connectionRetry - 1, 30),
+          const delayMs = connectionDelayMs(
+            connectionRetry,
+            waiting.baseDelayMs,
             waiting.maxDelayMs,
           );
           yield reconnectingEvent(

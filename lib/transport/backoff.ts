@@ -39,6 +39,28 @@ export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): n
 }
 
 /**
+ * The wait before an unbounded connection retry (Codex's "waiting for network"): the first
+ * delay, doubled after each retry, up to a cap; no jitter.
+ *
+ * @param retry Which retry, from 1.
+ * @param baseDelayMs The first wait.
+ * @param maxDelayMs The longest wait.
+ * @returns The delay in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { connectionDelayMs } from "./backoff.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(connectionDelayMs(3, 5_000, 60_000), 20_000);
+ * assert.equal(connectionDelayMs(9, 5_000, 60_000), 60_000);
+ * ```
+ */
+export function connectionDelayMs(retry: number, baseDelayMs: number, maxDelayMs: number): number {
+  return Math.min(baseDelayMs * 2 ** Math.min(retry - 1, 30), maxDelayMs);
+}
+
+/**
  * Waits `ms` milliseconds, or rejects with an `aborted` {@linkcode CodexWireError} as soon
  * as `signal` fires. Leaves no timer or listener behind. A delay above 2³¹−1 ms waits
  * 2³¹−1 ms (a timer would otherwise fire at once).
