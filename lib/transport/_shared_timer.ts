@@ -10,12 +10,9 @@
 // read from the globals at each use, so fake clocks in tests drive it as they drive a
 // plain timer.
 
-// The longest a timer can wait (2^31 - 1 ms); a later deadline wakes up early and re-arms.
-const MAX_DELAY_MS = 2_147_483_647;
-
-function clampDelayMs(delayMs: number): number {
-  return delayMs > 0 ? Math.min(delayMs, MAX_DELAY_MS) : 0;
-}
+// A timer waits at most 2^31 - 1 ms: a later deadline wakes it early, and it re-arms. (The
+// import cycle with timeout.ts is used only at call time.)
+import { clampDelayMs } from "./timeout.ts";
 
 /** A deadline started by {@linkcode startSharedTimer}. */
 export class SharedTimer {

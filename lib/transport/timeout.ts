@@ -128,7 +128,7 @@ export function startDeadline(ms: number, signal?: AbortSignal): Deadline {
   const controller = new AbortController();
   let expired = false;
   // One shared timer for all deadlines (a `setTimeout` each costs about 10 µs).
-  const timer = ms === Infinity ? undefined : startSharedTimer(clampDelayMs(ms), () => {
+  const timer = ms === Infinity ? undefined : startSharedTimer(ms, () => {
     expired = true;
     controller.abort(new DOMException(`No answer within ${ms} ms`, "TimeoutError"));
   });
