@@ -7,6 +7,7 @@
  */
 
 import { createParser, type EventSourceParser } from "eventsource-parser";
+import { concatBytes } from "../compression/_bytes.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
 import { incompleteTailLength, validUtf8PrefixLength } from "./_utf8.ts";
 
@@ -150,7 +151,7 @@ export class SseDecoder {
       this.#heldBytes += bytes.length;
       return [];
     }
-    return this.#pushNow(this.#takeHeld(bytes));
+    return this.#pushNow(bytes);
   }
 
   // The chunk is decoded up to its last line end, and the bytes after it wait for the next
@@ -159,7 +160,7 @@ export class SseDecoder {
   // A chunk without a line end is decoded whole but for a cut UTF-8 sequence, and the
   // parser holds it (its fragments are joined once, when the line ends).
   #pushNow(bytes: Uint8Array): SseMessage[] {
-    const input = this.#afterCarried(bytes);
+    const input = this.#withWaiting(bytes);
     const end = lineEndCut(input);
     if (end < input.length) {
       const tail = input.subarray(end);
@@ -177,25 +178,19 @@ export class SseDecoder {
     return this.#feed(this.#decode(input));
   }
 
-  /** The carried bytes followed by `bytes` (no copy when nothing is carried). */
-  #afterCarried(bytes: Uint8Array): Uint8Array {
-    const carried = this.#carried;
-    if (carried === undefined) return bytes;
+  /**
+   * The bytes waiting (carried, then held) followed by `bytes`, in one array: no copy when
+   * none wait.
+   */
+  #withWaiting(bytes: Uint8Array): Uint8Array {
+    if (this.#carried === undefined && this.#heldBytes === 0) return bytes;
+    const parts: Uint8Array[] = [];
+    if (this.#carried !== undefined) parts.push(this.#carried);
+    if (this.#heldBytes > 0) parts.push(this.#held!.subarray(0, this.#heldBytes));
+    parts.push(bytes);
     this.#carried = undefined;
-    const combined = new Uint8Array(carried.length + bytes.length);
-    combined.set(carried);
-    combined.set(bytes, carried.length);
-    return combined;
-  }
-
-  /** The held bytes followed by `bytes`, in one array (no copy when nothing is held). */
-  #takeHeld(bytes: Uint8Array): Uint8Array {
-    if (this.#heldBytes === 0) return bytes;
-    const combined = new Uint8Array(this.#heldBytes + bytes.length);
-    combined.set(this.#held!.subarray(0, this.#heldBytes));
-    combined.set(bytes, this.#heldBytes);
     this.#heldBytes = 0;
-    return combined;
+    return concatBytes(parts);
   }
 
   /**
@@ -207,12 +202,9 @@ export class SseDecoder {
    */
   end(): SseMessage[] {
     if (this.#failure !== undefined) throw this.#failure;
-    const held = this.#heldBytes === 0 ? [] : this.#pushNow(this.#takeHeld(new Uint8Array(0)));
-    if (this.#failure !== undefined) return held;
-    // What was carried: a last line without its line end, or a cut UTF-8 sequence (which
-    // fails here).
-    const rest = this.#feed(this.#decode(this.#afterCarried(new Uint8Array(0))));
-    return held.length === 0 ? rest : [...held, ...rest];
+    // What waits: a last line without its line end, or a cut UTF-8 sequence (which fails
+    // here).
+    return this.#feed(this.#decode(this.#withWaiting(new Uint8Array(0))));
   }
 
   #decode(bytes: Uint8Array): string {
