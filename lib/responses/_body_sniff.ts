@@ -75,9 +75,9 @@ export async function notAnEventStreamError(
       text += decoder.decode(value, { stream: true });
       if (text.length >= PAGE_LIMIT_CHARS) break;
     }
-  } catch (error) {
-    // A stall or a break: the page so far says enough. An abort is the caller's to raise.
-    if (error instanceof CodexWireError && error.kind === "aborted") throw error;
+  } catch {
+    // A stall, a break or an abort: the page so far says enough (the turn engine raises an
+    // abort as such whatever error it meets).
   }
   text = (text + decoder.decode()).slice(0, PAGE_LIMIT_CHARS);
   const contentType = response.headers.get("content-type");

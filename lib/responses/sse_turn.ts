@@ -334,16 +334,12 @@ class SseBody {
     const sniffed = await sniffBody(reader(performance.now()));
     this.#pending = sniffed.reads;
     if (!sniffed.eventStream) {
-      const { signal } = this.#turn;
-      const read = reader(performance.now());
-      throw await notAnEventStreamError(response, this.#turn.url, sniffed, async () => {
-        try {
-          return await read();
-        } catch (error) {
-          if (signal?.aborted) throw abortedError(signal);
-          throw error;
-        }
-      });
+      throw await notAnEventStreamError(
+        response,
+        this.#turn.url,
+        sniffed,
+        reader(performance.now()),
+      );
     }
   }
 

@@ -166,6 +166,21 @@ Deno.test("an HTML or JSON page answered with 200 fails at once, not retried, na
   assert.equal(server.requests.length, 2);
 });
 
+Deno.test("an abort while a 200 page is read ends the stream as aborted, not as the page", async () => {
+  const page = "<html><body>" + "Captive portal: please log in. ".repeat(8);
+  await using server = await startMockResponsesServer({
+    responses: [{ body: page, headers: { "content-type": "text/html" }, keepOpen: true }],
+  });
+  const controller = new AbortController();
+  const stream = testClient(server.url, { idleTimeoutMs: 30_000 })
+    .stream({ model: "m", input: "x" }, { signal: controller.signal });
+  // The page is sniffed, then its reader waits on a body that never ends.
+  const timer = setTimeout(() => controller.abort(), 100);
+  const { error } = await collect(stream);
+  clearTimeout(timer);
+  assert.equal(error?.kind, "aborted");
+});
+
 Deno.test("a valid event stream under another content type still streams", async () => {
   for (const contentType of ["text/plain", "application/octet-stream", "application/json"]) {
     await using server = await startMockResponsesServer({
