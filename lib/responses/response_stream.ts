@@ -203,68 +203,54 @@ export class ResponseStream implements AsyncIterable<ResponseEvent> {
   async finalResponse(): Promise<FinalResponse> {
     let items: ResponseItem[] = [];
     let deltas: string[] = [];
+    let serverModel: string | undefined;
+    const rateLimits: Record<string, RateLimitSnapshot> = {};
     try {
-      return await this.#gather((doneItems, textDeltas) => {
-        items = doneItems;
-        deltas = textDeltas;
-      });
+      for await (const events of this.batches()) {
+        for (const event of events) {
+          switch (event.type) {
+            // A new attempt, a switch to HTTP, or the server's own successor of a steered
+            // response: what came before is void.
+            case "reconnecting":
+            case "transportFallback":
+            case "steered":
+              items = [];
+              deltas = [];
+              break;
+            case "outputTextDelta":
+              deltas.push(event.delta);
+              break;
+            case "outputItemDone":
+              items.push(event.item);
+              break;
+            case "serverModel":
+              serverModel = event.model;
+              break;
+            case "rateLimits":
+              rateLimits[event.snapshot.limitId] = event.snapshot;
+              break;
+            case "completed":
+              return {
+                responseId: event.responseId,
+                text: assistantText(items) ?? deltas.join(""),
+                items,
+                tokenUsage: event.tokenUsage,
+                ...(event.endTurn === undefined ? {} : { endTurn: event.endTurn }),
+                ...(serverModel === undefined ? {} : { serverModel }),
+                rateLimits,
+              };
+          }
+        }
+      }
     } catch (error) {
       if (!(error instanceof CodexWireError) || error.kind !== "incomplete") throw error;
+      // An incomplete response keeps the answer so far.
       throw new CodexWireError(error.message, {
         kind: "incomplete",
         ...(error.code === undefined ? {} : { code: error.code }),
         partialText: assistantText(items) ?? deltas.join(""),
         cause: error,
       });
-    }
-  }
-
-  async #gather(
-    progress: (items: ResponseItem[], deltas: string[]) => void,
-  ): Promise<FinalResponse> {
-    let items: ResponseItem[] = [];
-    let deltas: string[] = [];
-    let serverModel: string | undefined;
-    const rateLimits: Record<string, RateLimitSnapshot> = {};
-    progress(items, deltas);
-    for await (const events of this.batches()) {
-      for (const event of events) {
-        switch (event.type) {
-          // A new attempt, a switch to HTTP, or the server's own successor of a steered
-          // response: what came before is void.
-          case "reconnecting":
-          case "transportFallback":
-          case "steered":
-            items = [];
-            deltas = [];
-            progress(items, deltas);
-            break;
-          case "outputTextDelta":
-            deltas.push(event.delta);
-            break;
-          case "outputItemDone":
-            items.push(event.item);
-            break;
-          case "serverModel":
-            serverModel = event.model;
-            break;
-          case "rateLimits":
-            rateLimits[event.snapshot.limitId] = event.snapshot;
-            break;
-          case "completed": {
-            const messageText = assistantText(items);
-            return {
-              responseId: event.responseId,
-              text: messageText ?? deltas.join(""),
-              items,
-              tokenUsage: event.tokenUsage,
-              ...(event.endTurn === undefined ? {} : { endTurn: event.endTurn }),
-              ...(serverModel === undefined ? {} : { serverModel }),
-              rateLimits,
-            };
-          }
-        }
-      }
     }
     throw streamClosedError();
   }
