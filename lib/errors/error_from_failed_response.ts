@@ -4,7 +4,7 @@
  * @module
  */
 
-import { CodexWireError } from "./codex_wire_error.ts";
+import { CodexWireError, type CodexWireErrorOptions } from "./codex_wire_error.ts";
 import {
   CONTEXT_WINDOW_EXCEEDED_MESSAGE,
   CYBER_POLICY_MESSAGE,
@@ -66,50 +66,40 @@ export function errorFromFailedResponse(response: unknown): CodexWireError {
   }
   const { code, message } = parsed.data;
   // The server's own `code` and `type` travel with whatever kind the code maps to.
-  const server = {
-    ...(code == null ? {} : { code }),
-    ...(parsed.data.type == null ? {} : { type: parsed.data.type }),
-  };
+  const fail = (text: string, options: CodexWireErrorOptions) =>
+    new CodexWireError(text, {
+      ...options,
+      ...(code == null ? {} : { code }),
+      ...(parsed.data.type == null ? {} : { type: parsed.data.type }),
+    });
   switch (code) {
     case "context_length_exceeded":
-      return new CodexWireError(messageOr(message, CONTEXT_WINDOW_EXCEEDED_MESSAGE), {
+      return fail(messageOr(message, CONTEXT_WINDOW_EXCEEDED_MESSAGE), {
         kind: "contextWindowExceeded",
-        ...server,
       });
     case "insufficient_quota":
-      return new CodexWireError(QUOTA_EXCEEDED_MESSAGE, { kind: "quotaExceeded", ...server });
+      return fail(QUOTA_EXCEEDED_MESSAGE, { kind: "quotaExceeded" });
     case "usage_not_included":
-      return new CodexWireError(messageOr(message, USAGE_NOT_INCLUDED_MESSAGE), {
-        kind: "usageNotIncluded",
-        ...server,
-      });
+      return fail(messageOr(message, USAGE_NOT_INCLUDED_MESSAGE), { kind: "usageNotIncluded" });
     case "invalid_prompt":
     case "bio_policy":
-      return new CodexWireError(messageOr(message, INVALID_REQUEST_MESSAGE), {
-        kind: "invalidRequest",
-        ...server,
-      });
+      return fail(messageOr(message, INVALID_REQUEST_MESSAGE), { kind: "invalidRequest" });
     case "server_is_overloaded":
     case "slow_down":
-      return new CodexWireError(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded", ...server });
+      return fail(SERVER_OVERLOADED_MESSAGE, { kind: "serverOverloaded" });
     case "cyber_policy":
-      return new CodexWireError(messageOr(message, CYBER_POLICY_MESSAGE), {
-        kind: "cyberPolicy",
-        ...server,
-      });
+      return fail(messageOr(message, CYBER_POLICY_MESSAGE), { kind: "cyberPolicy" });
     case "misalignment_policy_violation":
-      return new CodexWireError(messageOr(message, MISALIGNMENT_POLICY_MESSAGE), {
+      return fail(messageOr(message, MISALIGNMENT_POLICY_MESSAGE), {
         kind: "misalignmentPolicyViolation",
-        ...server,
       });
     default: {
       const retryAfterMs = code === "rate_limit_exceeded" && message
         ? parseRetryDelayMs(message)
         : undefined;
-      return new CodexWireError(messageOr(message, RESPONSE_FAILED_MESSAGE), {
+      return fail(messageOr(message, RESPONSE_FAILED_MESSAGE), {
         kind: "stream",
         retryable: true,
-        ...server,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }

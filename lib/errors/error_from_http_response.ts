@@ -162,15 +162,13 @@ export function errorFromHttpResponse(answer: HttpErrorAnswer): CodexWireError {
     }
     const retryAfterMs = parseRetryAfterMs(headers) ??
       (serverMessage === undefined ? undefined : parseRetryDelayMs(serverMessage));
-    if (retryAfterMs === undefined) {
-      return fail(failedMessage(status, serverMessage, body), { kind: "rateLimited" });
-    }
-    return fail(
-      `${failedMessage(status, serverMessage, body)} (the server asks to wait ${
-        formatDelay(retryAfterMs)
-      })`,
-      { kind: "rateLimited", retryAfterMs },
-    );
+    const wait = retryAfterMs === undefined
+      ? ""
+      : ` (the server asks to wait ${formatDelay(retryAfterMs)})`;
+    return fail(`${failedMessage(status, serverMessage, body)}${wait}`, {
+      kind: "rateLimited",
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
   return fail(failedMessage(status, serverMessage, body), {
     kind: "http",
