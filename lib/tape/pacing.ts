@@ -216,40 +216,43 @@ export class Pacer {
     return await this.#sleep(wait);
   }
 
-  /**
-   * Waits for a scripted piece: its gate, then its delay (divided by the speed; none at
-   * speed 0), counted from when the gate opened.
-   *
-   * @param pacing The piece's pacing, from {@linkcode toPacing}.
-   * @returns `true` when the piece may go, `false` when the signal fired first.
-   * @throws When the gate rejects.
-   *
-   * @example Usage
-   * ```ts
-   * import { Pacer } from "./pacing.ts";
-   * import assert from "node:assert/strict";
-   *
-   * const pacer = new Pacer(1, new AbortController().signal);
-   * assert.equal(await pacer.wait({ delayMs: 1, gate: Promise.resolve() }), true);
-   * ```
-   */
-  async wait(pacing: Pacing): Promise<boolean> {
-    const signal = this.#signal;
-    if (pacing.gate !== undefined && !await settledUnlessAborted(pacing.gate, signal)) {
-      return false;
-    }
-    const delayMs = this.#speed === 0 ? 0 : pacing.delayMs / this.#speed;
-    if (delayMs > 0 && !await this.#sleep(delayMs)) return false;
-    return !signal.aborted;
+  #sleep(ms: number): Promise<boolean> {
+    return sleepUnlessAborted(ms, this.#signal);
   }
+}
 
-  async #sleep(ms: number): Promise<boolean> {
-    try {
-      await abortableSleep(ms, this.#signal);
-      return true;
-    } catch {
-      return false;
-    }
+/**
+ * Waits for a scripted piece: its gate, then its delay, counted from when the gate opened.
+ *
+ * @param pacing The piece's pacing, from {@linkcode toPacing}.
+ * @param signal Ends the wait.
+ * @returns `true` when the piece may go, `false` when the signal fired first.
+ * @throws When the gate rejects.
+ *
+ * @example Usage
+ * ```ts
+ * import { waitForPacing } from "./pacing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const signal = new AbortController().signal;
+ * assert.equal(await waitForPacing({ delayMs: 1, gate: Promise.resolve() }, signal), true);
+ * ```
+ */
+export async function waitForPacing(pacing: Pacing, signal: AbortSignal): Promise<boolean> {
+  if (pacing.gate !== undefined && !await settledUnlessAborted(pacing.gate, signal)) {
+    return false;
+  }
+  if (pacing.delayMs > 0 && !await sleepUnlessAborted(pacing.delayMs, signal)) return false;
+  return !signal.aborted;
+}
+
+// Resolves `true` after `ms`, `false` as soon as the signal fires.
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await abortableSleep(ms, signal);
+    return true;
+  } catch {
+    return false;
   }
 }
 

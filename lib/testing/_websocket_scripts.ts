@@ -11,7 +11,7 @@ import type {
   MockWebSocketScripts,
   RecordedWebSocketConnection,
 } from "./mock_responses_ws_server.ts";
-import { Pacer, type Pacing, toPacing } from "../tape/pacing.ts";
+import { type Pacing, toPacing, waitForPacing } from "../tape/pacing.ts";
 import { parseJsonOrUndefined, recordRequest } from "./_recording.ts";
 import { mockJsonError } from "./_mock_error.ts";
 
@@ -103,7 +103,7 @@ export class WebSocketScripts implements MockWebSocketScripts {
       );
     }
     const signal = this.#closing.signal;
-    if (!await new Pacer(1, signal).wait(script.accept).catch(() => false)) {
+    if (!await waitForPacing(script.accept, signal).catch(() => false)) {
       return mockJsonError(503, "mock_closing", "The mock server is closing");
     }
     if (script.status !== undefined) {
@@ -150,10 +150,9 @@ export class WebSocketScripts implements MockWebSocketScripts {
 }
 
 async function play(socket: WebSocket, steps: readonly Step[], signal: AbortSignal): Promise<void> {
-  const pacer = new Pacer(1, signal);
   for (const step of steps) {
     try {
-      if (!await pacer.wait(step.pacing)) return;
+      if (!await waitForPacing(step.pacing, signal)) return;
     } catch {
       // A rejected gate breaks the connection off, as it breaks an SSE body off.
       if (socket.readyState === WebSocket.OPEN) socket.close(1011, "mock gate rejected");

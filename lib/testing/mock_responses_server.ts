@@ -13,7 +13,7 @@ import {
 } from "../transport/_request_body.ts";
 import { encodeSseEvents, type WireEventLike } from "./sse_encoding.ts";
 import type { MockWebSocketScripts } from "./mock_responses_ws_server.ts";
-import { Pacer, type Pacing, toPacing, untilAborted } from "../tape/pacing.ts";
+import { type Pacing, toPacing, untilAborted, waitForPacing } from "../tape/pacing.ts";
 import { recordRequest } from "./_recording.ts";
 import { mockJsonError } from "./_mock_error.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
@@ -504,7 +504,6 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
   const cancelled = new AbortController();
   const signal = AbortSignal.any([closing, cancelled.signal]);
   let next = 0;
-  const pacer = new Pacer(1, signal);
 
   function breakOff(controller: ReadableStreamDefaultController<Uint8Array>): void {
     // After a cancel the stream is already gone: there is nobody to tell.
@@ -517,7 +516,7 @@ function scriptedBody(script: Script, closing: AbortSignal): ReadableStream<Uint
       while (next < script.pieces.length) {
         const piece = script.pieces[next++];
         try {
-          if (!await pacer.wait(piece)) return breakOff(controller);
+          if (!await waitForPacing(piece, signal)) return breakOff(controller);
         } catch (error) {
           return controller.error(
             new ConnectionBreak("A mock chunk gate rejected", { cause: error }),
