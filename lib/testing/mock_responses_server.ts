@@ -442,7 +442,7 @@ export function numberEvents<T extends { readonly type: string }>(
   );
 }
 
-/** A decoding error about the output limit (the compression module's wording). */
+/** Statuses that cannot carry a body. */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
 
 function toPiece(chunk: MockChunk, where: string): Piece {

@@ -11,6 +11,7 @@ import type { RecordedRequest } from "./mock_responses_server.ts";
 import type { WireEventLike } from "./sse_encoding.ts";
 import { WebSocketScripts } from "./_websocket_scripts.ts";
 import { LoopbackServer } from "../tape/_loopback_server.ts";
+import { mockJsonError } from "./_mock_error.ts";
 
 /**
  * A frame that is not a plain wire event: raw text, binary data or a close, or an event
@@ -186,14 +187,9 @@ class ScriptedWebSocketServer implements MockResponsesWebSocketServer {
         return new Response("mock failure", { status: 500 });
       },
     }, (request) => {
-      if (!new URL(request.url).pathname.endsWith("/responses")) {
-        return Response.json({
-          error: {
-            message: `The mock has no route for ${new URL(request.url).pathname}`,
-            type: "mock_server_error",
-            code: "mock_not_found",
-          },
-        }, { status: 404 });
+      const path = new URL(request.url).pathname;
+      if (!path.endsWith("/responses")) {
+        return mockJsonError(404, "mock_not_found", `The mock has no route for ${path}`);
       }
       return this.#scripts.handle(request);
     });
