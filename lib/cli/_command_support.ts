@@ -9,6 +9,8 @@ import { UsageError } from "./args.ts";
 import { type CliContext, EXIT_FAILURE, EXIT_USAGE } from "./cli_context.ts";
 import { colorEnabled, createPalette } from "./output.ts";
 import { errorLine } from "./response_renderer.ts";
+import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
+import { TapeRecorder } from "../tape/tape_recorder.ts";
 
 /**
  * Reports an error: a usage error with a hint (exit 2), anything else as an error line
@@ -94,4 +96,40 @@ export function parsePort(value: string | undefined): number {
  */
 export function parseList(value: string | undefined): string[] {
   return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+/**
+ * Checks a `--record` value: the path of a tape file to write.
+ *
+ * @param path The flag's value, if given.
+ * @param example A file name for the message.
+ * @returns The path, if given.
+ * @throws {UsageError} When it is empty or `-`.
+ */
+export function parseRecordPath(path: string | undefined, example: string): string | undefined {
+  if (path === "" || path === "-") {
+    throw new UsageError(`--record takes the path of a tape file to write, such as ${example}`);
+  }
+  return path;
+}
+
+/**
+ * Opens the tape `--record` asked for, if any. The credentials given are kept out of it;
+ * values too short to be secrets are skipped.
+ *
+ * @param path The tape's path, if `--record` was given.
+ * @param tool The tool named in the tape.
+ * @param credentials The credentials in use.
+ * @returns The recorder, or `undefined`.
+ */
+export async function openRecorder(
+  path: string | undefined,
+  tool: string,
+  credentials: readonly (string | undefined)[],
+): Promise<TapeRecorder | undefined> {
+  if (path === undefined) return undefined;
+  const secrets = credentials.filter((value): value is string =>
+    value !== undefined && value.length >= MIN_SECRET_LENGTH
+  );
+  return await TapeRecorder.create(path, { tool, secrets });
 }

@@ -10,8 +10,6 @@ import { decodePcm16Base64, PCM16_SAMPLE_RATE, Pcm16Framer } from "../audio/pcm1
 import { Pcm16Resampler } from "../audio/resample.ts";
 import { readWav, WavWriter } from "../audio/wav.ts";
 import { CodexWireError } from "../errors/codex_wire_error.ts";
-import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
-import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import {
   type RealtimeConversationEvent,
@@ -34,7 +32,7 @@ import {
   startRealtimeDemoServer,
 } from "./realtime_demo.ts";
 import { errorLine } from "./response_renderer.ts";
-import { reportFailure } from "./_command_support.ts";
+import { openRecorder, parseRecordPath, reportFailure } from "./_command_support.ts";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_IDLE_MS,
@@ -172,10 +170,7 @@ async function resolveSettings(
   if (model !== undefined) start.model = model;
   if (prompt !== undefined) start.prompt = prompt;
   if (voice !== undefined) start.voice = voice;
-  const record = string("record");
-  if (record === "" || record === "-") {
-    throw new UsageError("--record takes the path of a tape file to write, such as session.jsonl");
-  }
+  const record = parseRecordPath(string("record"), "session.jsonl");
   return { dialect, start, json, text, audioIn, audioOut, record, idleMs, offline };
 }
 
@@ -222,10 +217,9 @@ async function converse(
       await status.clear();
       await context.stderr.write(`${palette.yellow("warning:")} ${message}\n`);
     });
-  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
-    settings.record,
-    { tool: "codexwire realtime", secrets: secretsOf(settings.start.apiKey) },
-  );
+  await using recorder = await openRecorder(settings.record, "codexwire realtime", [
+    settings.start.apiKey,
+  ]);
   if (recorder !== undefined) settings.start.record = recorder;
   await using manager = new RealtimeConversationManager();
   const status = new StatusLine(context.stderr);
@@ -596,6 +590,3 @@ function blank(value: string | undefined): string | undefined {
 }
 
 // A key worth looking for in a tape: the redaction skips values too short to be secrets.
-function secretsOf(apiKey: string | undefined): string[] {
-  return apiKey === undefined || apiKey.length < MIN_SECRET_LENGTH ? [] : [apiKey];
-}

@@ -8,8 +8,6 @@
 import type { ReasoningOptions, ResponsesRequest } from "../responses/request_body.ts";
 import type { RequestCompression } from "../responses/request_compression.ts";
 import { CHATGPT_BASE_URL, ResponsesClient } from "../responses/responses_client.ts";
-import { MIN_SECRET_LENGTH } from "../tape/redaction.ts";
-import { TapeRecorder } from "../tape/tape_recorder.ts";
 import { redactUrl } from "../transport/redact_url.ts";
 import { MAX_TIMER_MS } from "../transport/timeout.ts";
 import { parseCommandArgs, UsageError } from "./args.ts";
@@ -17,7 +15,7 @@ import { type CliContext, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./cli_
 import { HumanRenderer } from "./human_renderer.ts";
 import { colorEnabled, createPalette } from "./output.ts";
 import { JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
-import { reportFailure } from "./_command_support.ts";
+import { openRecorder, parseRecordPath, reportFailure } from "./_command_support.ts";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -123,13 +121,10 @@ async function stream(settings: ResponsesSettings, context: CliContext): Promise
       requestedModel: settings.request.model,
       baseUrl: redactUrl(baseUrl),
     });
-  await using recorder = settings.record === undefined ? undefined : await TapeRecorder.create(
-    settings.record,
-    {
-      tool: "codexwire responses",
-      secrets: secretsOf(chatgpt?.accessToken, settings.online?.apiKey),
-    },
-  );
+  await using recorder = await openRecorder(settings.record, "codexwire responses", [
+    chatgpt?.accessToken,
+    settings.online?.apiKey,
+  ]);
   await using client = new ResponsesClient({
     baseUrl,
     ...(recorder === undefined ? {} : { record: recorder }),
@@ -267,26 +262,12 @@ async function resolveSettings(
     idleTimeoutMs,
     headersTimeoutMs,
     retries,
-    record: resolveRecord(values.record as string | undefined),
+    record: parseRecordPath(values.record as string | undefined, "turn.jsonl"),
     compression: compress,
     transport,
     online,
     offline,
   };
-}
-
-function resolveRecord(path: string | undefined): string | undefined {
-  if (path === "" || path === "-") {
-    throw new UsageError("--record takes the path of a tape file to write, such as turn.jsonl");
-  }
-  return path;
-}
-
-// The credentials worth looking for in a tape: values too short to be secrets are skipped.
-function secretsOf(...values: (string | undefined)[]): string[] {
-  return values.filter((value): value is string =>
-    value !== undefined && value.length >= MIN_SECRET_LENGTH
-  );
 }
 
 function resolveReasoning(
