@@ -162,10 +162,9 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
  * A client pointed at the proxy's `baseUrl` already sends the upstream's parameters, so
  * the client's parameters that repeat one of them exactly are not sent twice.
  */
-function forwardedUrl(upstream: URL, incoming: URL): URL {
-  const own = upstream.search.slice(1).split("&").filter((part) => part !== "");
+function forwardedUrl(upstream: URL, own: readonly string[], incoming: URL): URL {
   const unmatched = [...own];
-  const added = incoming.search.slice(1).split("&").filter((part) => {
+  const added = queryParts(incoming).filter((part) => {
     if (part === "") return false;
     const index = unmatched.indexOf(part);
     if (index === -1) return true;
@@ -178,6 +177,16 @@ function forwardedUrl(upstream: URL, incoming: URL): URL {
   return target;
 }
 
+/** The `name=value` parts of a URL's query, in order. */
+function queryParts(url: URL): string[] {
+  return url.search.slice(1).split("&").filter((part) => part !== "");
+}
+
+/** A JSON error answer of the proxy itself. */
+function captureError(status: number, type: string, message: string): Response {
+  return Response.json({ error: { message, type } }, { status });
+}
+
 interface OpenSocket {
   close(): void;
   closed: Promise<void>;
@@ -188,6 +197,8 @@ class RecordingProxy implements CaptureProxy {
   readonly baseUrl: string;
   readonly port: number;
   #upstream: URL;
+  // The upstream's own query parts, sent first on every forwarded request.
+  #upstreamQuery: readonly string[];
   #recorder: TapeRecorder;
   #ownsRecorder: boolean;
   #log: (line: string) => void;
@@ -205,6 +216,7 @@ class RecordingProxy implements CaptureProxy {
     options: CaptureProxyOptions,
   ) {
     this.#upstream = upstream;
+    this.#upstreamQuery = queryParts(upstream);
     this.#recorder = recorder;
     this.#ownsRecorder = owned;
     // deno-lint-ignore no-console
@@ -217,9 +229,7 @@ class RecordingProxy implements CaptureProxy {
       afterShutdown: () => this.#ownsRecorder ? this.#recorder.close() : Promise.resolve(),
       onError: (error) => {
         this.#log(`codexwire capture: ${String(error)}`);
-        return Response.json({ error: { message: String(error), type: "capture_error" } }, {
-          status: 502,
-        });
+        return captureError(502, "capture_error", String(error));
       },
     }, (request) => this.#handle(request));
     this.port = this.#server.port;
@@ -264,7 +274,7 @@ class RecordingProxy implements CaptureProxy {
 
   async #http(request: Request, conn: string): Promise<Response> {
     const incoming = new URL(request.url);
-    const target = forwardedUrl(this.#upstream, incoming);
+    const target = forwardedUrl(this.#upstream, this.#upstreamQuery, incoming);
     const encoding = request.headers.get("content-encoding") ?? undefined;
     let raw: Uint8Array<ArrayBuffer> | undefined;
     let decoded: Uint8Array | undefined;
@@ -276,16 +286,12 @@ class RecordingProxy implements CaptureProxy {
         const message =
           `The capture proxy accepts request bodies of up to ${maxBytes} bytes, sent and decoded: raise the bound with maxRequestBodyBytes (startCaptureProxy) or --max-request-body-bytes (codexwire capture)`;
         this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
-        return Response.json({ error: { message, type: "capture_body_too_large" } }, {
-          status: 413,
-        });
+        return captureError(413, "capture_body_too_large", message);
       }
       if (read.kind === "unreadable" && read.raw === undefined) {
         const message = `Cannot read the request body: ${read.message}`;
         this.#log(`codexwire capture: ${request.method} ${incoming.pathname} refused: ${message}`);
-        return Response.json({ error: { message, type: "capture_unreadable_body" } }, {
-          status: 400,
-        });
+        return captureError(400, "capture_unreadable_body", message);
       }
       raw = read.raw;
       // A body that does not decode is still forwarded as it came, and recorded as sent.
@@ -320,9 +326,7 @@ class RecordingProxy implements CaptureProxy {
       }`;
       this.#record((r) => r.httpError(conn, message));
       this.#log(`codexwire capture: ${message}`);
-      return Response.json({ error: { message, type: "capture_upstream_unreachable" } }, {
-        status: 502,
-      });
+      return captureError(502, "capture_upstream_unreachable", message);
     }
     this.#record((r) => r.httpResponse(conn, answer.status, [...answer.headers]));
     const forwarded = new Headers();
@@ -339,7 +343,7 @@ class RecordingProxy implements CaptureProxy {
   }
 
   async #webSocket(request: Request, conn: string): Promise<Response> {
-    const target = forwardedUrl(this.#upstream, new URL(request.url));
+    const target = forwardedUrl(this.#upstream, this.#upstreamQuery, new URL(request.url));
     target.protocol = this.#upstream.protocol === "https:" ? "wss:" : "ws:";
     const protocols = offeredProtocols(request);
     // The URL the client opened: `ws:`, as a client's own recording writes it.
@@ -379,9 +383,7 @@ class RecordingProxy implements CaptureProxy {
         });
         r.wsClose(conn, { code: 1006, reason: message, by: "server" });
       });
-      return Response.json({ error: { message, type: "capture_upstream_unreachable" } }, {
-        status: 502,
-      });
+      return captureError(502, "capture_upstream_unreachable", message);
     }
     const upstream = handshake.connection;
     if (this.#closing.signal.aborted) {
