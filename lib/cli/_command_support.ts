@@ -73,6 +73,20 @@ export function untilInterrupted(context: CliContext): Promise<void> {
 }
 
 /**
+ * The whole number a flag's text holds: digits only (blanks around them allowed), within
+ * the safe integers.
+ *
+ * @param value The flag's text.
+ * @returns The number, or `undefined` when the text is not one.
+ */
+export function wholeNumberOf(value: string): number | undefined {
+  const text = value.trim();
+  if (!/^\d+$/.test(text)) return undefined;
+  const number = Number(text);
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
+/**
  * Reads a port number option.
  *
  * @param value The option's text.
@@ -81,8 +95,8 @@ export function untilInterrupted(context: CliContext): Promise<void> {
  */
 export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) {
+  const port = value.trim() === value ? wholeNumberOf(value) : undefined;
+  if (port === undefined || port > 65535) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${value}"`);
   }
   return port;

@@ -14,6 +14,7 @@ import {
   parsePort,
   reportFailure,
   untilInterrupted,
+  wholeNumberOf,
 } from "./_command_support.ts";
 
 const DEFAULT_UPSTREAM = "https://api.openai.com/v1";
@@ -91,8 +92,8 @@ Example:
 
 function parseMaxRequestBodyBytes(value: string | undefined): { maxRequestBodyBytes?: number } {
   if (value === undefined) return {};
-  const bytes = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+  const bytes = wholeNumberOf(value);
+  if (bytes === undefined || bytes <= 0) {
     throw new UsageError(
       `--max-request-body-bytes must be a positive whole number of bytes, got "${value}"`,
     );

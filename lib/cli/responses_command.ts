@@ -15,7 +15,7 @@ import { type CliContext, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from "./cli_
 import { HumanRenderer } from "./human_renderer.ts";
 import { colorEnabled, createPalette } from "./output.ts";
 import { JsonLinesRenderer, type ResponseRenderer } from "./response_renderer.ts";
-import { openRecorder, parseRecordPath, reportFailure } from "./_command_support.ts";
+import { openRecorder, parseRecordPath, reportFailure, wholeNumberOf } from "./_command_support.ts";
 import {
   DEFAULT_BASE_URL,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -320,8 +320,8 @@ function checkChoice(value: string | undefined, flag: string, allowed: readonly 
 
 function parseRetries(value: string | undefined): number {
   if (value === undefined) return DEFAULT_RETRIES;
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) {
+  const number = wholeNumberOf(value);
+  if (number === undefined) {
     throw new UsageError(`--retries must be a whole number of 0 or more, got "${value}"`);
   }
   return number;
@@ -329,8 +329,8 @@ function parseRetries(value: string | undefined): number {
 
 function parsePositiveInteger(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0) {
+  const number = wholeNumberOf(value);
+  if (number === undefined || number <= 0) {
     throw new UsageError(`${flag} must be a positive whole number of milliseconds, got "${value}"`);
   }
   if (number > MAX_TIMER_MS) {
