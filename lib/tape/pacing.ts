@@ -172,8 +172,8 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 
 /**
  * Waits for due times measured from one start, scaled by a speed: `0` never waits, `1`
- * keeps the recorded timing, `2` is twice as fast; and for scripted pieces, their gate and
- * then their delay. Every wait ends early, with `false`, when the signal fires.
+ * keeps the recorded timing, `2` is twice as fast (scripted pieces wait with
+ * {@linkcode waitForPacing}). Every wait ends early, with `false`, when the signal fires.
  *
  * @example Usage
  * ```ts
